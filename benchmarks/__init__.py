@@ -1,0 +1,1 @@
+"""Scripts that measure the template and print figures: `uv run python -m benchmarks.<name>`."""

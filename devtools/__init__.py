@@ -1,0 +1,1 @@
+"""Tools for developing the template itself: tagged clones, the question list, generated docs."""

@@ -1,0 +1,43 @@
+"""Reading a rendered project: its text files and any template syntax left in them."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+SKIPPED_FOLDERS = {".git", ".venv", ".pytest_cache", ".ruff_cache", "__pycache__"}
+
+# Template syntax that survived rendering. `${{ … }}` is a CI expression, not Jinja.
+LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%")
+
+
+def text_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """(path, text) of every UTF-8 file under `root`, outside VCS, environment and cache folders."""
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or SKIPPED_FOLDERS & set(path.relative_to(root).parts):
+            continue
+        try:
+            yield path, path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+
+
+def leftover_jinja(root: Path) -> list[str]:
+    """`path:line` of every line holding template syntax, and every path still named with it."""
+    found = []
+    for path in sorted(root.rglob("*")):
+        if LEFTOVER_JINJA.search(str(path.relative_to(root))) or path.name.endswith(".jinja"):
+            found.append(str(path.relative_to(root)))
+    for path, text in text_files(root):
+        for number, line in enumerate(text.splitlines(), 1):
+            if LEFTOVER_JINJA.search(line):
+                found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    return found
+
+
+def readme_commands(readme: Path) -> list[str]:
+    """The commands of a README's first ```bash block, one per line, without their comments."""
+    block = re.search(r"```bash\n(.*?)```", readme.read_text(), re.DOTALL)
+    if block is None:
+        raise ValueError(f"{readme} has no ```bash block")
+    lines = (line.split(" #", 1)[0].strip() for line in block.group(1).splitlines())
+    return [line for line in lines if line and not line.startswith("#")]

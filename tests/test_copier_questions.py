@@ -1,0 +1,100 @@
+"""The questions themselves: bad answers are refused with a message saying what to fix."""
+
+import keyword
+import sys
+
+import pytest
+from copier import run_copy
+
+from devtools.copier_questions import asked_questions, load_copier_config, questions
+
+BAD_ANSWERS = [
+    ("project_name", "", "The project name must not be empty."),
+    ("project_name", "1st model", "must start with a letter"),
+    ("project_slug", "Churn_Model", "The project slug must be lowercase"),
+    ("project_slug", "churn--model", "separated by single '-'"),
+    ("package_name", "ChurnModel", "The package name must be lowercase"),
+    ("package_name", "churn-model", "The package name must be lowercase"),
+    ("package_name", "class", "is a Python keyword"),
+    ("package_name", "json", "shadows the standard-library module"),
+    ("package_name", "pandas", "shadows a dependency"),
+    ("description", "   ", "The description must not be empty."),
+    ("author_name", "", "The author name must not be empty."),
+    ("author_email", "not-an-email", "is not an email address"),
+    ("author_email", "ml@team", "is not an email address"),
+    ("organisation", "", "The organisation must not be empty."),
+    ("repository_url", "github.com/acme/churn", r"must be an http\(s\) URL"),
+    ("role_data_scientist", "alice", "'alice' is not a handle"),
+    ("role_ml_engineer", "@ok, not a handle", "'not a handle' is not a handle"),
+    ("python_version", "3.10", "Invalid choice"),
+    ("ml_task", "clustering", "Invalid choice"),
+    ("sql_dialect", "mysql", "Invalid choice"),
+    ("ci_provider", "jenkins", "Invalid choice"),
+    ("license", "GPL-3.0", "Invalid choice"),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "message"), BAD_ANSWERS, ids=[f"{q}={a!r}" for q, a, _ in BAD_ANSWERS]
+)
+def test_a_bad_answer_is_refused_with_a_message_and_nothing_is_written(
+    template_repo, tmp_path, question, answer, message
+):
+    destination = tmp_path / "project"
+
+    with pytest.raises(ValueError, match=message) as refused:
+        run_copy(str(template_repo), destination, data={question: answer}, defaults=True, quiet=True)
+
+    assert "\n" not in str(refused.value).strip()
+    assert not destination.exists() or not any(destination.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("role_data_scientist", "@alice"),
+        ("role_data_scientist", "@alice, @acme/data-science, bob@example.com"),
+        ("role_ml_engineer", ""),
+        ("package_name", "churn_model2"),
+        ("repository_url", "https://gitlab.example.com/ml/churn-model"),
+    ],
+)
+def test_a_good_answer_is_accepted(render, question, answer):
+    project = render({question: answer})
+
+    assert (project / ".copier-answers.yml").is_file()
+
+
+def test_every_asked_question_has_help_and_a_default():
+    for name, spec in asked_questions().items():
+        assert spec.get("help"), f"{name} has no help"
+        assert "default" in spec, f"{name} has no default, so --defaults would fail"
+
+
+def test_every_free_text_question_has_a_validator():
+    for name, spec in asked_questions().items():
+        if "choices" not in spec:
+            assert spec.get("validator"), f"{name} accepts any text"
+
+
+def test_the_template_url_is_a_setting_that_is_not_asked():
+    spec = questions()["template_repo_url"]
+
+    assert spec["when"] is False
+    assert spec["default"].startswith("https://")
+
+
+def test_reserved_names_cover_the_running_python():
+    config = load_copier_config()
+    stdlib = {name for name in sys.stdlib_module_names if not name.startswith("_")}
+
+    assert stdlib <= set(config["reserved_stdlib_modules"]["default"].split())
+    assert {k for k in keyword.kwlist if k.islower()} <= set(
+        config["reserved_python_keywords"]["default"].split()
+    )
+
+
+def test_generating_runs_no_template_code():
+    config = load_copier_config()
+
+    assert not {"_tasks", "_jinja_extensions", "_migrations"} & set(config)
