@@ -44,8 +44,10 @@ def main(argv: list[str] | None = None) -> int:
             times.append(time_copy(template, destination))
             files = sum(1 for path in destination.rglob("*") if path.is_file())
             shutil.rmtree(destination)
-    print(f"copier copy --defaults: median {statistics.median(times):.2f} s over {args.runs} runs "
-          f"(min {min(times):.2f} s, max {max(times):.2f} s), {files} files")
+    print(
+        f"copier copy --defaults: median {statistics.median(times):.2f} s over {args.runs} runs "
+        f"(min {min(times):.2f} s, max {max(times):.2f} s), {files} files"
+    )
     return 0
 
 

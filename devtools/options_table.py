@@ -1,7 +1,7 @@
 """Write docs/options.md, the options reference, from copier.yml (the one source of the options).
 
-    uv run python -m devtools.options_table          # rewrite docs/options.md
-    uv run python -m devtools.options_table --check  # exit 1 if it is out of date
+uv run python -m devtools.options_table          # rewrite docs/options.md
+uv run python -m devtools.options_table --check  # exit 1 if it is out of date
 """
 
 import argparse
@@ -63,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = OPTIONS_DOC.read_text() if OPTIONS_DOC.exists() else ""
         if current != expected:
-            print(f"{OPTIONS_DOC.relative_to(TEMPLATE_ROOT)} is out of date: run "
-                  "`uv run python -m devtools.options_table`.")
+            print(
+                f"{OPTIONS_DOC.relative_to(TEMPLATE_ROOT)} is out of date: run "
+                "`uv run python -m devtools.options_table`."
+            )
             return 1
         return 0
     OPTIONS_DOC.parent.mkdir(parents=True, exist_ok=True)

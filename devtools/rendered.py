@@ -6,8 +6,12 @@ from pathlib import Path
 
 SKIPPED_FOLDERS = {".git", ".venv", ".pytest_cache", ".ruff_cache", "__pycache__"}
 
-# Template syntax that survived rendering. `${{ … }}` is a CI expression, not Jinja.
-LEFTOVER_JINJA = re.compile(r"(?<!\$)\{\{|\{%")
+
+# A leftover is template syntax that names a copier question or setting: runtime Jinja (the
+# SQL models' `{{ ref() }}`) and CI expressions (`${{ }}`) name none, so they are not leftovers.
+def leftover_pattern(names: list[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(name) for name in [*names, "_copier_conf", "_copier_answers"])
+    return re.compile(rf"(?<!\$)\{{\{{-?[^}}]*\b({alternatives})\b|\{{%-?[^%]*\b({alternatives})\b")
 
 
 def text_files(root: Path) -> Iterator[tuple[Path, str]]:
@@ -21,15 +25,17 @@ def text_files(root: Path) -> Iterator[tuple[Path, str]]:
             continue
 
 
-def leftover_jinja(root: Path) -> list[str]:
-    """`path:line` of every line holding template syntax, and every path still named with it."""
+def leftover_jinja(root: Path, names: list[str]) -> list[str]:
+    """`path:line` of every line, and every path, still holding template syntax about `names`."""
+    pattern = leftover_pattern(names)
     found = []
     for path in sorted(root.rglob("*")):
-        if LEFTOVER_JINJA.search(str(path.relative_to(root))) or path.name.endswith(".jinja"):
-            found.append(str(path.relative_to(root)))
+        relative = str(path.relative_to(root))
+        if pattern.search(relative) or path.name.endswith(".jinja"):
+            found.append(relative)
     for path, text in text_files(root):
         for number, line in enumerate(text.splitlines(), 1):
-            if LEFTOVER_JINJA.search(line):
+            if pattern.search(line):
                 found.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     return found
 

@@ -27,6 +27,9 @@ def isolated_tool_environment(tmp_path_factory):
             patch.setenv(name, value)
         # A uv inside `uv run` would otherwise reuse the template's own environment.
         patch.delenv("VIRTUAL_ENV", raising=False)
+        # Let generated projects cache bytecode as on a user's machine: every pipeline stage
+        # is a process importing pandas and scikit-learn, and recompiling them costs seconds.
+        patch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
         yield
 
 

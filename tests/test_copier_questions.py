@@ -16,6 +16,7 @@ BAD_ANSWERS = [
     ("package_name", "ChurnModel", "The package name must be lowercase"),
     ("package_name", "churn-model", "The package name must be lowercase"),
     ("package_name", "class", "is a Python keyword"),
+    ("package_name", "churn_" + "x" * 40, "at most 40 characters"),
     ("package_name", "json", "shadows the standard-library module"),
     ("package_name", "pandas", "shadows a dependency"),
     ("description", "   ", "The description must not be empty."),
@@ -43,7 +44,9 @@ def test_a_bad_answer_is_refused_with_a_message_and_nothing_is_written(
     destination = tmp_path / "project"
 
     with pytest.raises(ValueError, match=message) as refused:
-        run_copy(str(template_repo), destination, data={question: answer}, defaults=True, quiet=True)
+        run_copy(
+            str(template_repo), destination, data={question: answer}, defaults=True, quiet=True
+        )
 
     assert "\n" not in str(refused.value).strip()
     assert not destination.exists() or not any(destination.iterdir())

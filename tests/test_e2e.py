@@ -1,5 +1,6 @@
 """End to end: render projects, then run the commands their README promises, on the installed Python."""
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -35,15 +36,27 @@ def run_commands(commands: list[str], cwd: Path) -> None:
 
 
 @pytest.mark.parametrize("answers", [{}, NON_DEFAULT_ANSWERS], ids=["defaults", "non-default"])
-def test_a_generated_project_sets_up_lints_and_tests_green(render, answers):
+def test_a_generated_project_runs_its_pipeline_and_tests_green(render, answers):
     project = render(answers)
     commands = readme_commands(project / "README.md")
 
     run_commands(commands, cwd=project)
 
-    assert commands == ["make setup", "make test"]
+    assert commands == ["make pipeline", "make test"]
     assert (project / "uv.lock").is_file()
     assert (project / ".git/hooks/pre-commit").is_file()
+    assert (project / "dvc.lock").is_file()
+    package = (project / "src").iterdir().__next__().name
+    registry = json.loads(
+        subprocess.run(
+            ["uv", "run", package, "registry", "show", "--json"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert "champion" in registry["versions"][0]["aliases"]
 
 
 def test_the_template_readme_generate_command_works_as_written(template_repo):

@@ -2,16 +2,20 @@
 
 import ast
 import json
+import subprocess
+import sys
 import tomllib
 
 import pytest
 import yaml
 
-from devtools.copier_questions import asked_questions, choice_values
+from devtools.copier_questions import asked_questions, choice_values, questions
 from devtools.rendered import leftover_jinja, text_files
 
 QUESTIONS = asked_questions()
-CHOICE_QUESTIONS = {name: choice_values(spec) for name, spec in QUESTIONS.items() if "choices" in spec}
+CHOICE_QUESTIONS = {
+    name: choice_values(spec) for name, spec in QUESTIONS.items() if "choices" in spec
+}
 
 
 def _answer_sets() -> list[dict]:
@@ -42,7 +46,16 @@ def test_the_matrix_covers_every_choice():
 def test_no_template_syntax_is_left(rendered):
     _, project = rendered
 
-    assert leftover_jinja(project) == []
+    assert leftover_jinja(project, list(questions())) == []
+
+
+def test_the_leftover_check_finds_unrendered_answers(tmp_path):
+    (tmp_path / "notes.md").write_text("runtime {{ ref('x') }} and ${{ matrix.os }} are fine\n")
+    (tmp_path / "bad.py").write_text("name = '{{ package_name }}'\n{% if ml_task %}\n")
+
+    found = leftover_jinja(tmp_path, list(questions()))
+
+    assert found == ["bad.py:1: name = '{{ package_name }}'", "bad.py:2: {% if ml_task %}"]
 
 
 def test_answers_file_records_every_asked_question_and_the_release(rendered, release):
@@ -127,7 +140,9 @@ def test_names_derive_from_the_project_name(render):
 
 
 def test_text_answers_with_quotes_stay_valid_toml_and_python(render):
-    project = render({"description": 'Predicts "churn" \\ for C:\\data users', "author_name": "O'Neil"})
+    project = render(
+        {"description": 'Predicts "churn" \\ for C:\\data users', "author_name": "O'Neil"}
+    )
 
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
 
@@ -143,3 +158,33 @@ def test_every_skeleton_folder_says_what_belongs_in_it(render):
         assert (project / folder).is_dir(), folder
     for folder in ["data", "sql", "docs", "notebooks", "src/my_model"]:
         assert (project / folder / "README.md").read_text().strip(), folder
+
+
+def _run_in(project, *command):
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+
+
+def test_generated_python_is_formatted_and_lint_clean(rendered):
+    _, project = rendered
+
+    formatted = _run_in(project, sys.executable, "-m", "ruff", "format", "--check", ".")
+    linted = _run_in(project, sys.executable, "-m", "ruff", "check", ".")
+
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_generated_sql_passes_sqlfluff_in_its_dialect(rendered):
+    _, project = rendered
+
+    linted = _run_in(project, sys.executable, "-m", "sqlfluff", "lint", "sql")
+
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_long_names_stay_formatted(render):
+    project = render({"project_name": "A Very Long Project Name For Churn Model"})
+
+    formatted = _run_in(project, sys.executable, "-m", "ruff", "format", "--check", ".")
+
+    assert formatted.returncode == 0, formatted.stdout

@@ -1,0 +1,202 @@
+"""The project's command (named after the package): one entry point, a subcommand per job.
+
+Heavy libraries (pandas, scikit-learn, MLflow) are imported inside the commands that use
+them, so `--help` answers at once.
+"""
+
+import json
+import platform
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __distribution__, __summary__, __version__
+from .errors import ProjectError
+from .paths import project_root
+
+PROGRAM = __package__  # the command has the package's name
+
+app = typer.Typer(
+    name=PROGRAM,
+    help=__summary__,
+    no_args_is_help=True,
+    add_completion=False,
+)
+data_app = typer.Typer(
+    help="Data stages: synthesize, generate (SQL), validate, split.", no_args_is_help=True
+)
+sql_app = typer.Typer(
+    help="The SQL models in sql/: list, show (any dialect), test.", no_args_is_help=True
+)
+registry_app = typer.Typer(help="The MLflow model registry.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(sql_app, name="sql")
+app.add_typer(registry_app, name="registry")
+
+ParamsOption = Annotated[
+    Path | None, typer.Option("--params", help="params file (default: the project's params.yaml)")
+]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROGRAM} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Run `COMMAND --help` for what each command does."""
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a one-line error (what to fix) and return the exit to raise."""
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn the project's errors (bad params, SQL, data) into `error:` lines and exit 1."""
+    try:
+        yield
+    except ProjectError as error:
+        for line in str(error).splitlines():
+            typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from None
+
+
+def run_stage(name: str, params_file: Path | None) -> None:
+    from .config import load_params
+    from .pipeline import STAGES
+
+    with reported_errors():
+        STAGES[name](project_root(), load_params(params_file))
+
+
+def _stage_command(group: typer.Typer, name: str, summary: str) -> Callable:
+    def command(params: ParamsOption = None) -> None:
+        run_stage(name, params)
+
+    command.__doc__ = summary
+    return group.command(name)(command)
+
+
+_stage_command(data_app, "synthesize", "Write the bundled synthetic source tables to data/raw/.")
+_stage_command(data_app, "generate", "Run the SQL staging and feature models; write data/interim/.")
+_stage_command(
+    data_app, "validate", "Check the feature table against its schema; write the data report."
+)
+_stage_command(
+    data_app, "split", "Run the SQL set models: the time-based training and evaluation sets."
+)
+_stage_command(app, "train", "Fit the model that params.yaml describes on the training set.")
+_stage_command(app, "evaluate", "Compute metrics, plots and predictions on the evaluation set.")
+_stage_command(app, "register", "Log the run to MLflow, register the model, promote it if it wins.")
+
+
+@app.command("run-pipeline")
+def run_pipeline(params: ParamsOption = None) -> None:
+    """Run every stage in order in this process (the pipeline without DVC)."""
+    from .pipeline import STAGES
+
+    for name in STAGES:
+        run_stage(name, params)
+
+
+@app.command()
+def info() -> None:
+    """Print the version, the Python in use and the project root the commands work in."""
+    typer.echo(f"project:      {__distribution__} {__version__} (package {PROGRAM})")
+    typer.echo(f"python:       {platform.python_version()}")
+    typer.echo(f"project root: {project_root()}")
+
+
+@sql_app.command("list")
+def sql_list(params: ParamsOption = None) -> None:
+    """List the SQL models in run order, with their layer and file."""
+    from .config import load_params
+    from .data.sql import SqlProject
+
+    with reported_errors():
+        project = SqlProject(project_root(), load_params(params))
+        ordered = project.order(project.models())
+    for model in ordered:
+        typer.echo(f"{model.layer:<9} {model.name:<28} {model.path.relative_to(project.root)}")
+
+
+@sql_app.command("show")
+def sql_show(
+    model: Annotated[str, typer.Argument(help="model name, e.g. stg_customers")],
+    dialect: Annotated[
+        str,
+        typer.Option(help="engine to translate for: duckdb, bigquery, snowflake, postgres, spark"),
+    ] = "duckdb",
+    params: ParamsOption = None,
+) -> None:
+    """Print a model rendered and translated for an engine (the salt is masked)."""
+    from .config import load_params
+    from .data.sql import ENGINES, SqlProject
+
+    if dialect not in ENGINES:
+        raise fail(f"unknown dialect '{dialect}': use one of {', '.join(ENGINES)}")
+    with reported_errors():
+        project = SqlProject(project_root(), load_params(params))
+        found = {m.name: m for m in project.models()}
+        if model not in found:
+            raise fail(f"no model '{model}': `{PROGRAM} sql list` shows them")
+        typer.echo(project.compile(found[model].path, dialect).replace(project.salt, "<salt>"))
+
+
+@sql_app.command("test")
+def sql_test(params: ParamsOption = None) -> None:
+    """Run every model on DuckDB, then the assertions in sql/tests/ (each must return no rows)."""
+    from .config import load_params
+    from .data.sql import SqlProject
+
+    with reported_errors():
+        project = SqlProject(project_root(), load_params(params))
+        connection = project.connect()
+        project.run(connection)
+        failures = project.failing_tests(connection)
+    for path in project.tests():
+        status = f"FAILED ({failures[path.name]} rows)" if path.name in failures else "passed"
+        typer.echo(f"{path.name:<45} {status}")
+    if failures:
+        raise typer.Exit(code=1)
+
+
+@registry_app.command("show")
+def registry_show(
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON for tools")] = False,
+    params: ParamsOption = None,
+) -> None:
+    """List the registered model's versions, their aliases (champion, challenger) and metrics."""
+    from .config import load_params
+    from .models.registry import registry_state
+
+    with reported_errors():
+        loaded = load_params(params)
+    name = loaded.registry.model_name
+    versions = registry_state(project_root(), name)
+    if as_json:
+        typer.echo(json.dumps({"model": name, "versions": versions}, indent=2))
+        return
+    if not versions:
+        typer.echo(f"no versions of '{name}' yet: run `make pipeline`")
+    metric = loaded.evaluate.primary_metric
+    for row in versions:
+        aliases = ", ".join(row["aliases"]) or "-"
+        value = row["metrics"].get(metric)
+        shown = f"{value:.4f}" if value is not None else "n/a"
+        typer.echo(f"v{row['version']:<4} {aliases:<22} {metric}={shown}  run {row['run_id']}")

@@ -1,0 +1,1 @@
+"""Data: the synthetic source, the SQL models, validation and the data report."""

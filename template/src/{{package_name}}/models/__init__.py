@@ -1,0 +1,1 @@
+"""Models: training, evaluation and the model registry."""

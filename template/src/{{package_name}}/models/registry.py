@@ -1,0 +1,198 @@
+"""The MLflow side: log a run with everything needed to trust it, register the model, and
+promote it from `challenger` to `champion` only when it beats the champion.
+
+MLflow is imported here only (it takes seconds), so other stages stay fast.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import joblib
+import pandas as pd
+
+from ..config import Params
+from .evaluation import LOWER_IS_BETTER, is_better
+from .training import features_and_label
+
+CHALLENGER, CHAMPION = "challenger", "champion"
+# What the logged model needs to be loaded elsewhere: versions as installed from uv.lock.
+# Passing them also spares MLflow inferring requirements in a subprocess (seconds).
+MODEL_REQUIREMENTS = ("scikit-learn", "pandas", "numpy", "scipy", "skops")
+
+
+@dataclass(frozen=True)
+class Decision:
+    model_name: str
+    version: str
+    run_id: str
+    metric: str
+    value: float
+    champion_version: str | None
+    champion_value: float | None
+    promoted: bool
+    reason: str
+
+
+def tracking_uri(root: Path) -> str:
+    """MLFLOW_TRACKING_URI if set (a shared server), else the local store under the project."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
+
+
+def file_md5(path: Path) -> str:
+    """The MD5 DVC records for a file, so a run names the exact data version it used."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "md5").hexdigest()
+
+
+def git_commit(root: Path) -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else "no-commit-yet"
+
+
+def flatten(mapping: dict, prefix: str = "") -> dict[str, str]:
+    flat = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def register(
+    params: Params,
+    root: Path,
+    model_path: Path,
+    metrics_path: Path,
+    data_sets: dict[str, Path],
+    artifact_dirs: list[Path],
+) -> Decision:
+    import mlflow
+    from mlflow.models import infer_signature
+    from mlflow.tracking import MlflowClient
+
+    uri = tracking_uri(root)
+    mlflow.set_tracking_uri(uri)
+    name = params.registry.model_name
+    metric = params.evaluate.primary_metric
+    _use_experiment(mlflow, name, root, local=uri.startswith("sqlite:///"))
+    metrics = json.loads(metrics_path.read_text())
+    model = joblib.load(model_path)
+    example, _ = features_and_label(pd.read_parquet(data_sets["eval"]).head(5), params)
+
+    with mlflow.start_run(run_name=f"{name}-{params.train.model}") as run:
+        mlflow.log_params(flatten(params.model_dump()))
+        mlflow.log_metrics({key: value for key, value in metrics.items() if key != "rows"})
+        mlflow.set_tags(
+            {
+                "git_commit": git_commit(root),
+                **{f"data.{key}.md5": file_md5(path) for key, path in data_sets.items()},
+                **{
+                    f"data.{key}.path": str(path.relative_to(root))
+                    for key, path in data_sets.items()
+                },
+            }
+        )
+        for folder in artifact_dirs:
+            if folder.is_dir():
+                mlflow.log_artifacts(str(folder), artifact_path=folder.name)
+        logged = mlflow.sklearn.log_model(
+            model,
+            name="model",
+            serialization_format="skops",  # a format that does not run code when loaded
+            # Types skops will not load unless told: trusted, since this pipeline made the model.
+            skops_trusted_types=_types_to_trust(model),
+            signature=infer_signature(example, model.predict(example)),
+            input_example=example,
+            pip_requirements=[f"{dist}=={version(dist)}" for dist in MODEL_REQUIREMENTS],
+            registered_model_name=name,
+        )
+    new_version = str(logged.registered_model_version)
+    client = MlflowClient()
+    client.set_registered_model_alias(name, CHALLENGER, new_version)
+    decision = _decide(client, params, name, new_version, run.info.run_id, metrics[metric])
+    if decision.promoted:
+        client.set_registered_model_alias(name, CHAMPION, new_version)
+    return decision
+
+
+def _types_to_trust(model) -> list[str]:
+    import skops.io
+
+    return skops.io.get_untrusted_types(data=skops.io.dumps(model))
+
+
+def _use_experiment(mlflow, name: str, root: Path, local: bool) -> None:
+    if local and mlflow.get_experiment_by_name(name) is None:
+        # Keep artifacts beside the local store, not wherever the command happened to run.
+        mlflow.create_experiment(name, artifact_location=(root / "mlruns").as_uri())
+    mlflow.set_experiment(name)
+
+
+def _decide(client, params: Params, name: str, version: str, run_id: str, value: float) -> Decision:
+    from mlflow.exceptions import MlflowException
+
+    metric = params.evaluate.primary_metric
+    margin = params.registry.promotion_margin
+    try:
+        champion = client.get_model_version_by_alias(name, CHAMPION)
+    except MlflowException:
+        champion = None
+    if champion is None:
+        return Decision(name, version, run_id, metric, value, None, None, True, "first model")
+    champion_value = client.get_run(champion.run_id).data.metrics.get(metric)
+    if champion_value is None:
+        promoted, reason = True, f"champion v{champion.version} has no {metric}"
+    else:
+        promoted = is_better(metric, value, champion_value, margin)
+        direction = "lower" if metric in LOWER_IS_BETTER else "higher"
+        reason = (
+            f"{metric} {value:.4f} vs champion {champion_value:.4f} "
+            f"({direction} is better, margin {margin})"
+        )
+    return Decision(
+        name, version, run_id, metric, value, champion.version, champion_value, promoted, reason
+    )
+
+
+def write_decision(decision: Decision, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(decision), indent=2) + "\n")
+
+
+def registry_state(root: Path, name: str) -> list[dict]:
+    """Every version of the registered model with its aliases, newest first."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+
+    mlflow.set_tracking_uri(tracking_uri(root))
+    client = MlflowClient()
+    try:
+        # The registered model holds the alias -> version map; versions found by search may not.
+        aliases = client.get_registered_model(name).aliases
+    except MlflowException:
+        return []
+    versions = client.search_model_versions(f"name = '{name}'")
+    rows = []
+    for model_version in sorted(versions, key=lambda v: int(v.version), reverse=True):
+        run_metrics = client.get_run(model_version.run_id).data.metrics
+        rows.append(
+            {
+                "version": str(model_version.version),
+                "aliases": sorted(
+                    a for a, v in aliases.items() if str(v) == str(model_version.version)
+                ),
+                "run_id": model_version.run_id,
+                "metrics": run_metrics,
+            }
+        )
+    return rows
