@@ -29,7 +29,9 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 
 def main() -> int:
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONDONTWRITEBYTECODE", "VIRTUAL_ENV"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"PYTHONDONTWRITEBYTECODE", "VIRTUAL_ENV"}
+    }
     env.update(
         UV_PYTHON_DOWNLOADS="never",
         DVC_NO_ANALYTICS="1",

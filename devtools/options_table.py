@@ -6,7 +6,6 @@ uv run python -m devtools.options_table --check  # exit 1 if it is out of date
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from devtools.copier_questions import asked_questions, load_copier_config, questions

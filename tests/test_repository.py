@@ -1,5 +1,8 @@
 """The template repository keeps its promises: README commands, CI script, generated docs."""
 
+import subprocess
+import sys
+
 from devtools.options_table import OPTIONS_DOC, render_options_doc
 from devtools.rendered import readme_commands
 from devtools.template_clone import TEMPLATE_ROOT
@@ -23,3 +26,25 @@ def test_the_options_doc_is_generated_from_copier_yml():
     assert OPTIONS_DOC.read_text() == render_options_doc(), (
         "docs/options.md is stale: run `uv run python -m devtools.options_table`"
     )
+
+
+def test_the_template_repository_code_is_formatted_and_lint_clean():
+    for command in (["format", "--check", "."], ["check", "."]):
+        done = subprocess.run(
+            [sys.executable, "-m", "ruff", *command],
+            cwd=TEMPLATE_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_message_after_copy_names_the_generated_readme_commands(render):
+    from devtools.copier_questions import load_copier_config
+
+    message = load_copier_config()["_message_after_copy"]
+    commands = readme_commands(render() / "README.md")
+
+    for command in commands:
+        assert command in message

@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from faker import Faker
+from rich.progress import track
 
 # Share of customers by locale: the names, emails and phone numbers follow the locale.
 LOCALES = {"ko_KR": 0.6, "en_US": 0.3, "en_GB": 0.1}
@@ -52,7 +53,15 @@ def generate(customers: int = 2000, months: int = 24, seed: int = 42) -> SourceT
     engagement = rng.gamma(shape=2.0, scale=4.0, size=customers)  # sessions a month, on average
 
     people = []
-    for i, locale in enumerate(locales):
+    # A progress bar for large samples (Faker makes ~10,000 people a second); none for small ones.
+    rows = track(
+        enumerate(locales),
+        total=customers,
+        description="customers",
+        disable=customers < 20_000,
+        transient=True,
+    )
+    for i, locale in rows:
         person = faker[locale]
         birth = date(int(birth_years[i]), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
         people.append(
