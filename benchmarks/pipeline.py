@@ -41,7 +41,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         template = make_tagged_clone(Path(scratch) / "template")
         project = Path(scratch) / "project"
-        run_copy(str(template), project, defaults=True, quiet=True)
+        run_copy(f"git+{template.as_uri()}", project, defaults=True, quiet=True)
         env["PRE_COMMIT_HOME"] = str(Path(scratch) / "pre-commit")
         env["DVC_SITE_CACHE_DIR"] = str(Path(scratch) / "dvc-site")
         subprocess.run(["git", "init", "--quiet"], cwd=project, check=True)

@@ -27,6 +27,8 @@ every question not given.
 
 
 def _cell(value: Any) -> str:
+    if "{%" in str(value):
+        return "computed (see copier.yml)"
     text = str(value).strip().replace("\n", " ").replace("|", "\\|")
     return f"`{text}`" if text else "(empty)"
 
@@ -48,7 +50,7 @@ def render_options_doc(config: dict[str, Any] | None = None) -> str:
         if not spec.get("help"):
             continue  # internal lists (reserved names) that only validators read
         rows.append(
-            f"| `{name}` | {'yes' if name in asked else 'no (override with --data)'} "
+            f"| `{name}` | {'yes' if name in asked else 'no (derived; `--data` overrides it at copy time)'} "
             f"| {spec['help']} | {_cell(spec.get('default', ''))} | {_accepted(spec)} |"
         )
     return HEADER + "\n".join(rows) + "\n"

@@ -51,7 +51,9 @@ def render(template_repo, tmp_path_factory):
     def _render(answers: dict | None = None, name: str = "project") -> Path:
         destination = tmp_path_factory.mktemp("render") / name
         run_copy(
-            str(template_repo),
+            # From a git URL, as users copy from GitHub: the hook package and the hooks are
+            # then pinned to that same repository (here, the local clone).
+            f"git+{template_repo.as_uri()}",
             destination,
             data=answers or {},
             defaults=True,

@@ -84,7 +84,7 @@ def test_the_template_url_is_a_setting_that_is_not_asked():
     spec = questions()["template_repo_url"]
 
     assert spec["when"] is False
-    assert spec["default"].startswith("https://")
+    assert "https://github.com/ml-playbook/ml-playbook" in spec["default"]
 
 
 def test_reserved_names_cover_the_running_python():

@@ -84,3 +84,67 @@ def test_the_template_readme_generate_command_works_as_written(template_repo):
     run_commands([generate], cwd=template_repo)
 
     assert (template_repo.parent / "my-model/.copier-answers.yml").is_file()
+
+
+NOTEBOOK_WITH_OUTPUT = json.dumps(
+    {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["1 + 1"],
+                "metadata": {},
+                "outputs": [{"output_type": "execute_result", "data": {"text/plain": ["2"]}}],
+                "execution_count": 1,
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+)
+
+# (file, content, the hook's message, whether a hook may rewrite the file to fix it)
+BROKEN_CONVENTIONS = [
+    # nbstripout clears the outputs (a fixer), so the commit stops for a re-stage
+    (
+        "notebooks/01-ab-explore.ipynb",
+        NOTEBOOK_WITH_OUTPUT,
+        "files were modified by this hook",
+        True,
+    ),
+    ("notebooks/Untitled.ipynb", NOTEBOOK_WITH_OUTPUT, "<number>-<initials>-<topic>.ipynb", True),
+    ("data/external/customers.csv", "id,email\n1,a@example.com\n", "uv run dvc add", False),
+    ("queries/churn_report.sql", "select 1 as id\n", "SQL belongs in one of sql/staging/", False),
+    ("sql/staging/customers.sql", "select 1 as id\n", "rename it stg_customers.sql", False),
+    (
+        "src/notes.py",
+        "x = 1\n<<<<<<< before updating\ny = 2\n>>>>>>> after\n",
+        "conflict marker",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
+def test_pre_commit_passes_then_refuses_each_broken_convention(project_after_readme):
+    project = project_after_readme
+    run_commands(["git add --all", "uv run pre-commit run --all-files"], cwd=project)
+
+    for relative, content, message, may_fix in BROKEN_CONVENTIONS:
+        path = project / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+        run_commands([f"git add '{relative}'"], cwd=project)
+
+        done = subprocess.run(
+            ["uv", "run", "pre-commit", "run", "--files", relative],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+
+        assert done.returncode == 1, f"{relative} was accepted:\n{done.stdout}"
+        assert message in done.stdout, done.stdout
+        assert may_fix or path.read_text() == content, f"{relative} was modified"
+        path.unlink()
+        run_commands([f"git rm --cached --quiet '{relative}'"], cwd=project)

@@ -1,0 +1,87 @@
+"""Time ml-playbook's convention hooks on a synthetic 2,000-file repository.
+
+    uv run python -m benchmarks.hooks [--files 2000] [--runs 5]
+
+Each hook runs as pre-commit runs it: one process (its console script) given every file its
+`files`/`types` filter selects. Prints the median per hook and their total (target <= 1 s).
+"""
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from devtools.template_clone import TEMPLATE_ROOT
+
+PYTHON = 'QUERY = "select count(*) from t"\n\n\ndef f(x):\n    """Add one."""\n    return x + 1\n'
+SQL = "select\n    customer_id,\n    plan\nfrom {{ ref('stg_customers') }}\n"
+NOTEBOOK = json.dumps({"cells": [{"cell_type": "code", "source": ["1"], "metadata": {},
+                                  "outputs": [], "execution_count": None}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})  # fmt: skip
+MARKDOWN = "# Notes\n\n## Section\n\nSome text that answers it.\n" * 5
+
+
+def make_repository(root: Path, count: int) -> list[str]:
+    """`count` files in a typical mix: Python, SQL, notebooks, docs and small samples."""
+    kinds = [
+        ("src/pkg/module_{i}.py", PYTHON),
+        ("sql/features/feat_table_{i}.sql", SQL),
+        ("notebooks/{i:02d}-ab-topic.ipynb", NOTEBOOK),
+        ("docs/page_{i}.md", MARKDOWN),
+        ("data/samples/sample_{i}.csv", "id,value\n1,2\n" * 20),
+    ]
+    names = []
+    for i in range(count):
+        pattern, content = kinds[i % len(kinds)]
+        name = pattern.format(i=i)
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(content)
+        names.append(name)
+    (root / "docs/process.md").write_text(MARKDOWN)
+    return [*names, "docs/process.md"]
+
+
+def selected(hook: dict, names: list[str]) -> list[str]:
+    """The files pre-commit would pass the hook (its `files` pattern and python type)."""
+    pattern = re.compile(hook.get("files", ""))
+    chosen = [name for name in names if pattern.search(name)]
+    if "python" in hook.get("types", []):
+        chosen = [name for name in chosen if name.endswith(".py")]
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000, help="files in the repository")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per hook")
+    args = parser.parse_args(argv)
+    hooks = yaml.safe_load((TEMPLATE_ROOT / ".pre-commit-hooks.yaml").read_text())
+    scripts = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        names = make_repository(root, args.files)
+        medians = {}
+        for hook in hooks:
+            files = selected(hook, names)
+            times = []
+            for _ in range(args.runs):
+                started = time.perf_counter()
+                subprocess.run([str(scripts / hook["entry"]), *files], cwd=root, check=True)
+                times.append(time.perf_counter() - started)
+            medians[hook["id"]] = (statistics.median(times), len(files))
+    for hook_id, (seconds, files) in medians.items():
+        print(f"{hook_id:<24} {seconds * 1000:7.0f} ms  ({files} files)")
+    total = sum(seconds for seconds, _ in medians.values())
+    print(f"{'total':<24} {total * 1000:7.0f} ms  on {args.files} files (target <= 1000 ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

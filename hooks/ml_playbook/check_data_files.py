@@ -1,0 +1,69 @@
+"""check-data-files: no data files in git; data goes through DVC.
+
+Data sets (CSV, Parquet, Excel, pickles, databases, ...) anywhere, and anything under data/
+but its READMEs, DVC pointer files and provenance records, are refused. Small samples may
+live in an allow-listed folder (default data/samples/ and tests/fixtures/) under a size limit.
+"""
+
+import os
+from collections.abc import Iterator, Sequence
+
+from ._common import parser, posix, report
+
+DATA_SUFFIXES = {
+    ".arrow", ".avro", ".csv", ".db", ".duckdb", ".dta", ".feather", ".h5", ".hdf5",
+    ".joblib", ".jsonl", ".ndjson", ".npy", ".npz", ".orc", ".parquet", ".pickle", ".pkl",
+    ".pq", ".sav", ".sqlite", ".tsv", ".xls", ".xlsx",
+}  # fmt: skip
+# Under data/, what git may hold besides samples: docs, DVC pointers, provenance records.
+DATA_DIR_ALLOWED_NAMES = {"README.md", ".gitignore", ".gitkeep"}
+RECORDS_DIR = "data/sources/"
+
+
+def _is_allowed_metadata(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    if name in DATA_DIR_ALLOWED_NAMES or name.endswith(".dvc"):
+        return True
+    return path.startswith(RECORDS_DIR) and name.endswith((".yml", ".yaml"))
+
+
+def problems(filenames: Sequence[str], allowed_dirs: Sequence[str], max_kb: int) -> Iterator[str]:
+    prefixes = tuple(folder.rstrip("/") + "/" for folder in allowed_dirs)
+    for name in filenames:
+        path = posix(name).as_posix()
+        is_data = posix(name).suffix.lower() in DATA_SUFFIXES
+        under_data = path.startswith("data/") and not _is_allowed_metadata(path)
+        if not (is_data or under_data):
+            continue
+        if path.startswith(prefixes):
+            size_kb = os.path.getsize(name) / 1024 if os.path.exists(name) else 0
+            if size_kb > max_kb:
+                yield (
+                    f"{name} ({size_kb:.0f} KB) exceeds the {max_kb} KB limit for samples; "
+                    f"track it with DVC: `uv run dvc add {name}`."
+                )
+            continue
+        yield (
+            f"{name}: data goes through DVC, not git: `uv run dvc add {name}` (and commit the "
+            f".dvc file), or move a small sample (up to {max_kb} KB) to {prefixes[0]}."
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parser(__doc__.splitlines()[0])
+    arguments.add_argument(
+        "--allow",
+        action="append",
+        help="folder where small samples may be committed (repeatable; "
+        "default: data/samples and tests/fixtures)",
+    )
+    arguments.add_argument(
+        "--max-kb", type=int, default=500, help="largest sample allowed in git (KB, default 500)"
+    )
+    args = arguments.parse_args(argv)
+    allowed = args.allow or ["data/samples", "tests/fixtures"]
+    return report(problems(args.filenames, allowed, args.max_kb))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""check-sql-layout: SQL files live in sql/<layer>/ and are named for their layer.
+
+The layers and prefixes are those of the generated sql/README.md: staging/stg_, features/feat_,
+sets/set_, tests/assert_, and macros/ (any name). Names are lowercase snake_case.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+
+from ._common import parser, posix, report
+
+LAYER_PREFIXES = {
+    "staging": "stg_",
+    "features": "feat_",
+    "sets": "set_",
+    "tests": "assert_",
+    "macros": "",
+}
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*\.sql$")
+
+
+def problems(filenames: Sequence[str]) -> Iterator[str]:
+    for name in filenames:
+        path = posix(name)
+        if path.suffix != ".sql":
+            continue
+        parts = path.parts
+        if parts[0] != "sql" or len(parts) != 3 or parts[1] not in LAYER_PREFIXES:
+            layers = ", ".join(f"sql/{layer}/" for layer in LAYER_PREFIXES)
+            yield f"{name}: SQL belongs in one of {layers} (see sql/README.md); move it there."
+            continue
+        layer, file_name = parts[1], parts[2]
+        prefix = LAYER_PREFIXES[layer]
+        if not SNAKE_CASE.match(file_name):
+            yield f"{name}: name SQL files in lowercase snake_case (e.g. {prefix or 'my_'}name.sql)."
+        elif not file_name.startswith(prefix):
+            yield f"{name}: models in sql/{layer}/ start with '{prefix}'; rename it {prefix}{file_name}."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    return report(problems(args.filenames))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,35 @@
+from ml_playbook.check_sql_layout import main
+
+
+def test_models_in_their_layer_with_its_prefix_pass(repo, capsys):
+    files = [
+        repo("sql/staging/stg_customers.sql"),
+        repo("sql/features/feat_customer_month.sql"),
+        repo("sql/sets/set_train.sql"),
+        repo("sql/tests/assert_unique.sql"),
+        repo("sql/macros/pseudonymise.sql"),
+        repo("src/pkg/module.py"),
+    ]
+
+    assert main(files) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_sql_outside_sql_is_refused_with_where_it_belongs(repo, capsys):
+    assert main([repo("queries/report.sql")]) == 1
+    assert "queries/report.sql: SQL belongs in one of sql/staging/" in capsys.readouterr().out
+
+
+def test_sql_in_an_unknown_layer_is_refused(repo, capsys):
+    assert main([repo("sql/marts/customers.sql")]) == 1
+    assert "move it there" in capsys.readouterr().out
+
+
+def test_a_model_without_its_layer_prefix_gets_the_new_name(repo, capsys):
+    assert main([repo("sql/staging/customers.sql")]) == 1
+    assert "rename it stg_customers.sql" in capsys.readouterr().out
+
+
+def test_a_name_that_is_not_snake_case_is_refused(repo, capsys):
+    assert main([repo("sql/sets/Set-Train.sql")]) == 1
+    assert "lowercase snake_case" in capsys.readouterr().out
