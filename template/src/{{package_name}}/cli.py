@@ -100,9 +100,49 @@ _stage_command(
 _stage_command(
     data_app, "split", "Run the SQL set models: the time-based training and evaluation sets."
 )
+_stage_command(
+    data_app,
+    "screen",
+    "Scan sources and sets for personal data; fail on undeclared PII or identifiers in sets.",
+)
 _stage_command(app, "train", "Fit the model that params.yaml describes on the training set.")
 _stage_command(app, "evaluate", "Compute metrics, plots and predictions on the evaluation set.")
 _stage_command(app, "register", "Log the run to MLflow, register the model, promote it if it wins.")
+
+
+@data_app.command("scan")
+def data_scan(
+    path: Annotated[
+        Path, typer.Argument(help="a data set (Parquet, CSV), a text file or a folder")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", help="text (a readable report) or json (for tools)")
+    ] = "text",
+) -> None:
+    """Find personal data in a file or folder; exit 1 if any is found.
+
+    Tables are scanned column by column in DuckDB; text line by line. Values in
+    .pii-allowlist and lines marked `pii: allow` are not reported.
+    """
+    from ml_playbook import pii
+    from ml_playbook.pii_scan import ScanError, scan_path
+
+    if output_format not in {"text", "json"}:
+        raise fail(f"unknown format '{output_format}': use text or json")
+    try:
+        findings = list(scan_path(path, pii.load_allowlist(project_root() / pii.ALLOWLIST_FILE)))
+    except ScanError as error:
+        raise fail(str(error)) from None
+    if output_format == "json":
+        typer.echo(json.dumps([finding.as_dict() for finding in findings], indent=2))
+    elif not findings:
+        typer.echo(f"no personal data found in {path}")
+    for finding in findings if output_format == "text" else []:
+        where = f"column {finding.column}" if finding.column else f"line {finding.line}"
+        kind = pii.KINDS_BY_NAME[finding.kind].description
+        typer.echo(f"{finding.path}: {where}: {kind} x{finding.count} (e.g. {finding.example})")
+    if findings:
+        raise typer.Exit(code=1)
 
 
 @app.command("run-pipeline")

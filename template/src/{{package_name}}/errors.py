@@ -26,9 +26,18 @@ class TrainingError(ProjectError):
     """The model cannot be built or fitted as configured; the message names the param."""
 
 
-class DataSchemaError(ProjectError):
-    """The data or the params disagree with the feature schema: one line per problem."""
+class ProblemsError(ProjectError):
+    """Several things to fix at once: one line per problem."""
 
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+class DataSchemaError(ProblemsError):
+    """The data or the params disagree with the feature schema."""
+
+
+class GovernanceError(ProblemsError):
+    """A data set lacks a valid, signed-off provenance record, or holds personal data it
+    must not (undeclared in its record, or any direct identifier in a training set)."""

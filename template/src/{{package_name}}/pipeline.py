@@ -13,11 +13,12 @@ from pathlib import Path
 from rich.console import Console
 
 from .config import Params
-from .errors import StageError
+from .errors import GovernanceError, StageError
 
 RAW_DIR = Path("data/raw")
 FEATURES = Path("data/interim/feat_customer_month.parquet")
 VALIDATION_REPORT = Path("data/reports/validation")
+PII_REPORT = Path("data/reports/pii/scan.json")
 TRAINING_SET = Path("data/processed/set_train.parquet")
 EVALUATION_SET = Path("data/processed/set_eval.parquet")
 MODEL = Path("models/model.joblib")
@@ -112,9 +113,81 @@ def split(root: Path, params: Params) -> list[Path]:
     return paths
 
 
+def screen(root: Path, params: Params) -> list[Path]:
+    """Scan the sources and the sets for personal data: a source may hold only what its
+    provenance record declares; a training or evaluation set may hold no direct identifier."""
+    import json
+
+    from ml_playbook import pii, provenance
+
+    with stage("screen: personal data in the sources (declared?) and the sets (none allowed)"):
+        allowlist = pii.load_allowlist(root / pii.ALLOWLIST_FILE)
+        records = [record for record in provenance.load_records(root) if record.valid]
+        problems, found = [], {}
+        for relative in params.sql.sources.values():
+            record = next((r for r in records if r.covers(relative)), None)
+            declared = (
+                {(f["column"], f["kind"]) for f in record.data["pii"]["fields"]}
+                if record
+                else set()
+            )
+            found[relative] = _scan(root, relative, allowlist)
+            for finding in found[relative]:
+                if (finding["column"], finding["kind"]) not in declared:
+                    owner = record.path if record else "no provenance record"
+                    problems.append(
+                        f"{relative}: column '{finding['column']}' holds {_describe(finding)}, which "
+                        f"{owner} does not declare; add it under pii.fields with its treatment"
+                    )
+        for path in (TRAINING_SET, EVALUATION_SET):
+            found[path.as_posix()] = _scan(root, path.as_posix(), allowlist)
+            problems += [
+                f"{path}: column '{finding['column']}' holds {_describe(finding)}; direct "
+                "identifiers never reach a training or evaluation set: drop or pseudonymise "
+                "it in sql/staging"
+                for finding in found[path.as_posix()]
+                if finding["kind"] in pii.DIRECT_IDENTIFIERS
+            ]
+        (root / PII_REPORT).parent.mkdir(parents=True, exist_ok=True)
+        (root / PII_REPORT).write_text(json.dumps(found, indent=2) + "\n")
+        if problems:
+            raise GovernanceError(problems)
+    wrote(root, [root / PII_REPORT])
+    return [root / PII_REPORT]
+
+
+def _scan(root: Path, relative: str, allowlist: frozenset[str]) -> list[dict]:
+    from ml_playbook.pii_scan import scan_table
+
+    if not (root / relative).is_file():
+        raise StageError(f"{relative} does not exist: run the stages before `screen`")
+    return [
+        {**finding.as_dict(), "path": relative}
+        for finding in scan_table(root / relative, allowlist)
+    ]
+
+
+def _describe(finding: dict) -> str:
+    from ml_playbook.pii import KINDS_BY_NAME
+
+    kind = KINDS_BY_NAME[finding["kind"]].description
+    return f"{kind}s ({finding['count']} rows, e.g. {finding['example']})"
+
+
+def require_signed_off_records(root: Path, params: Params) -> None:
+    """No training on a data set whose provenance record is missing, invalid or not approved."""
+    from ml_playbook import provenance
+
+    data_sets = [*params.sql.sources.values(), TRAINING_SET.as_posix(), EVALUATION_SET.as_posix()]
+    problems = provenance.gate(data_sets, root)
+    if problems:
+        raise GovernanceError(problems)
+
+
 def train(root: Path, params: Params) -> list[Path]:
     from .models.training import train as fit
 
+    require_signed_off_records(root, params)
     with stage(f"train: {params.train.model} on {TRAINING_SET.name}"):
         fit(params, root / TRAINING_SET, root / MODEL)
     wrote(root, [root / MODEL])
@@ -160,6 +233,7 @@ STAGES = {
     "generate": generate,
     "validate": validate,
     "split": split,
+    "screen": screen,
     "train": train,
     "evaluate": evaluate,
     "register": register,
