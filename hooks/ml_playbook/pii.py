@@ -48,10 +48,18 @@ def _card(candidate: str) -> bool:
     from stdnum import luhn
 
     digits = re.sub(r"\D", "", candidate)
-    # Issuer prefixes (Visa, Mastercard, Amex, Discover, JCB, UnionPay) and Luhn: a random
-    # 16-digit number passes Luhn one time in ten, so the prefix matters.
-    prefixes = r"^(4|5[1-5]|2[2-7]|3[47]|6011|65|35|62)"
-    return 13 <= len(digits) <= 19 and bool(re.match(prefixes, digits)) and luhn.is_valid(digits)
+    # Issuer prefix and length, then Luhn: a random 16-digit number passes Luhn one time in
+    # ten, so prefix and length do most of the work.
+    lengths = next((n for prefix, n in _CARD_LENGTHS if digits.startswith(prefix)), ())
+    return len(digits) in lengths and luhn.is_valid(digits)
+
+
+# (prefix, valid lengths): Amex, Visa, Mastercard (51-55, 2221-2720), Discover, JCB, UnionPay
+_CARD_LENGTHS = (
+    ("34", (15,)), ("37", (15,)), ("4", (13, 16, 19)),
+    *((str(p), (16,)) for p in range(51, 56)), *((str(p), (16,)) for p in range(22, 28)),
+    ("6011", range(16, 20)), ("65", range(16, 20)), ("35", range(16, 20)), ("62", range(16, 20)),
+)  # fmt: skip
 
 
 def _iban(candidate: str) -> bool:
@@ -142,7 +150,13 @@ KINDS = (
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 _COMPILED = [(kind, re.compile(kind.pattern)) for kind in KINDS]
 # What comes just before a number that is a version, not an address: v1.2.3.4, version 1.2.3.4
-_VERSION_PREFIX = re.compile(r"(?:\bv|version\s*|==|>=|<=)$", re.IGNORECASE)
+_VERSION_PREFIX = re.compile(r"(?:\bv|version\W{0,4}|==|>=|<=|~=)$", re.IGNORECASE)
+
+
+def _looks_like_a_version(text: str, start: int, end: int) -> bool:
+    """v1.2.3.4, version 1.2.3.4, ==1.2.3.4, or four numbers inside a longer dotted run."""
+    before, after = text[max(0, start - 12) : start], text[end : end + 2]
+    return bool(_VERSION_PREFIX.search(before) or re.match(r"\.\d", after) or before.endswith("."))
 
 
 @dataclass(frozen=True)
@@ -161,21 +175,11 @@ def find(text: str, allowlist: frozenset[str] = frozenset()) -> Iterator[Match]:
             value = found.group(0)
             if value in allowlist or any(s < end and start < e for s, e in taken):
                 continue
-            if kind.name.startswith("ip") and _VERSION_PREFIX.search(
-                text[max(0, start - 8) : start]
-            ):
+            if kind.name.startswith("ip") and _looks_like_a_version(text, start, end):
                 continue
             if kind.validate(value):
                 taken.append((start, end))
                 yield Match(kind.name, value, start)
-
-
-def classify(value: str) -> str | None:
-    """The kind a whole value is, or None: the first kind (in KINDS order) that claims it."""
-    for kind, pattern in _COMPILED:
-        if pattern.fullmatch(value) and kind.validate(value):
-            return kind.name
-    return None
 
 
 def mask(value: str) -> str:

@@ -2,8 +2,8 @@
 
 Tables (Parquet, CSV) are scanned column by column in DuckDB: one vectorised pass counts,
 for every text column and every kind, the rows whose value matches the kind's pattern.
-Kinds with a validator (phones, cards, ...) then check a sample of the distinct matches
-in Python, and the count is scaled by the share that passed. Text files are scanned line
+The full detector (validators, context, allowlist) then runs in Python on a sample of the
+distinct matching cells, and the count is scaled by the share that holds the kind. Text files are scanned line
 by line. DuckDB is imported only for tables.
 """
 
@@ -80,22 +80,23 @@ def scan_table(path: Path, allowlist: frozenset[str] = frozenset()) -> list[Find
 
 
 def _confirm(connection, path, column, kind, matched, allowlist) -> Finding | None:
-    """Validate a sample of the distinct matches; scale the count by the share that passed."""
-    sample = [
-        value
-        for (value,) in connection.execute(
-            f"select distinct unnest(regexp_extract_all({_quote(column)}, {_literal(kind.pattern)})) "
-            f"from {_reader(path)} where regexp_matches({_quote(column)}, {_literal(kind.pattern)}) "
-            f"limit {VALIDATION_SAMPLE}"
-        ).fetchall()
-        if value not in allowlist
+    """Run the full detector (validators, context, allowlist) on a sample of the distinct
+    matching cells; scale the count by the share that holds this kind."""
+    sample = connection.execute(
+        f"select distinct {_quote(column)} from {_reader(path)} "
+        f"where regexp_matches({_quote(column)}, {_literal(kind.pattern)}) "
+        f"limit {VALIDATION_SAMPLE}"
+    ).fetchall()
+    hits = [
+        [found.value for found in pii.find(cell, allowlist) if found.kind == kind.name]
+        for (cell,) in sample
+        if pii.INLINE_MARKER not in cell
     ]
-    # A value another kind claims first (a registration number that passes Luhn) is not this kind.
-    valid = [value for value in sample if pii.classify(value) == kind.name]
-    if not valid:
+    cells_with_kind = [values for values in hits if values]
+    if not cells_with_kind:
         return None
-    count = max(1, round(matched * len(valid) / len(sample)))
-    return Finding(str(path), kind.name, count, pii.mask(valid[0]), column=column)
+    count = max(1, round(matched * len(cells_with_kind) / len(sample)))
+    return Finding(str(path), kind.name, count, pii.mask(cells_with_kind[0][0]), column=column)
 
 
 def scan_text(path: Path, allowlist: frozenset[str] = frozenset()) -> list[Finding]:

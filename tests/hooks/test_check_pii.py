@@ -1,0 +1,48 @@
+from ml_playbook.check_pii import main
+
+
+def test_clean_text_passes(repo):
+    assert main([repo("src/pkg/a.py", "TOKEN_COLUMN = 'email_token'\nversion = '1.2.3.4'\n")]) == 0
+
+
+def test_personal_data_is_refused_masked_with_its_line(repo, capsys):
+    sample = repo("data/samples/people.csv", "id,email\n1,kim.minsu@example.co.kr\n")
+
+    assert main([sample]) == 1
+    out = capsys.readouterr().out
+    assert "data/samples/people.csv:2: email address k***@example.co.kr" in out
+    assert "kim.minsu" not in out
+
+
+def test_a_korean_registration_number_in_sql_is_refused(repo, capsys):
+    query = repo("sql/tests/assert_x.sql", "select * from t where rrn = '900101-1234567'\n")
+
+    assert main([query]) == 1
+    assert "Korean resident registration number" in capsys.readouterr().out
+
+
+def test_the_inline_marker_silences_a_true_negative(repo):
+    doc = repo("docs/example.md", "Write to support@example.com  <!-- pii: allow -->\n")
+
+    assert main([doc]) == 0
+
+
+def test_the_allowlist_file_silences_listed_values(repo):
+    repo(".pii-allowlist", "# team address\nml-team@example.com\n")
+
+    assert main([repo("pyproject.toml", 'email = "ml-team@example.com"\n')]) == 0
+
+
+def test_binary_files_are_skipped_and_non_utf8_text_is_named(repo, capsys):
+    assert main([repo("model.bin", b"\x00\x01kim@example.com")]) == 0
+    assert main([repo("notes.txt", b"caf\xe9 kim@example.com")]) == 1
+    assert "notes.txt: not UTF-8 text" in capsys.readouterr().out
+
+
+def test_a_huge_file_is_refused_with_what_to_do(repo, capsys):
+    assert main([repo("dump.txt", "x" * (5 * 1024 * 1024 + 10))]) == 1
+    assert "too large to scan as text" in capsys.readouterr().out
+
+
+def test_an_empty_file_passes(repo):
+    assert main([repo("empty.txt", "")]) == 0
