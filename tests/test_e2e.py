@@ -122,6 +122,13 @@ BROKEN_CONVENTIONS = [
         "conflict marker",
         False,
     ),
+    ("docs/contacts.md", "Call Minsu on 010-9876-5432.\n", "phone number 01*-****-**32", False),
+    (
+        "data/external/orders.csv.dvc",
+        "outs:\n- md5: 0123456789abcdef0123456789abcdef\n  path: orders.csv\n",
+        "data/external/orders.csv (added by data/external/orders.csv.dvc): no valid provenance",
+        False,
+    ),
 ]
 
 
