@@ -13,6 +13,13 @@ from devtools.copier_questions import asked_questions, choice_values, questions
 from devtools.rendered import leftover_jinja, text_files
 
 QUESTIONS = asked_questions()
+
+
+class TaggedLoader(yaml.SafeLoader):
+    """Safe YAML that accepts (without running) tags like mkdocs.yml's !!python/name."""
+
+
+TaggedLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 CHOICE_QUESTIONS = {
     name: choice_values(spec) for name, spec in QUESTIONS.items() if "choices" in spec
 }
@@ -74,8 +81,8 @@ def test_every_python_toml_yaml_and_json_file_parses(rendered):
     parsers = {
         ".py": ast.parse,
         ".toml": tomllib.loads,
-        ".yaml": lambda text: list(yaml.safe_load_all(text)),
-        ".yml": lambda text: list(yaml.safe_load_all(text)),
+        ".yaml": lambda text: list(yaml.load_all(text, Loader=TaggedLoader)),
+        ".yml": lambda text: list(yaml.load_all(text, Loader=TaggedLoader)),
         ".json": json.loads,
     }
     parsed = 0
@@ -156,8 +163,9 @@ def test_every_skeleton_folder_says_what_belongs_in_it(render):
 
     for folder in ["data", "sql", "docs", "notebooks", "src/my_model", "tests"]:
         assert (project / folder).is_dir(), folder
-    for folder in ["data", "sql", "docs", "notebooks", "src/my_model"]:
+    for folder in ["data", "sql", "notebooks", "src/my_model"]:
         assert (project / folder / "README.md").read_text().strip(), folder
+    assert (project / "docs/index.md").read_text().strip()
 
 
 def _run_in(project, *command):

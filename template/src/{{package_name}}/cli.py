@@ -145,6 +145,67 @@ def data_scan(
         raise typer.Exit(code=1)
 
 
+ModelOption = Annotated[Path, typer.Option("--model", help="the model file")]
+
+
+@app.command()
+def predict(
+    data: Annotated[Path, typer.Argument(help="CSV or Parquet with the feature columns")],
+    output: Annotated[
+        Path | None, typer.Option(help="write predictions here (.csv/.parquet)")
+    ] = None,
+    model: ModelOption = Path("models/model.joblib"),
+    params: ParamsOption = None,
+) -> None:
+    """Predict for every row of a file: hand-crafted examples or any data set."""
+    from .config import load_params
+    from .models.analysis import predictions
+
+    with reported_errors():
+        table = predictions(load_params(params), model, data)
+    if output is None:
+        typer.echo(table.to_string(index=False, max_rows=50))
+    else:
+        table.to_parquet(output) if output.suffix == ".parquet" else table.to_csv(
+            output, index=False
+        )
+        typer.echo(f"wrote {len(table)} predictions to {output}")
+
+
+@app.command()
+def score(
+    data: Annotated[Path, typer.Argument(help="CSV or Parquet with the features and the label")],
+    model: ModelOption = Path("models/model.joblib"),
+    params: ParamsOption = None,
+) -> None:
+    """Compute the standard metrics of the model on a chosen data set."""
+    from .config import load_params
+    from .models.analysis import metrics
+
+    with reported_errors():
+        values = metrics(load_params(params), model, data)
+    for name, value in values.items():
+        typer.echo(f"{name:>18}: {value:.4f}")
+
+
+@app.command()
+def explain(
+    data: Annotated[Path, typer.Argument(help="CSV or Parquet with the features and the label")],
+    top: Annotated[int, typer.Option(help="how many features to show")] = 10,
+    model: ModelOption = Path("models/model.joblib"),
+    params: ParamsOption = None,
+) -> None:
+    """Show which features most influence the model's predictions on a data set."""
+    from .config import load_params
+    from .models.analysis import feature_importance
+
+    with reported_errors():
+        importance = feature_importance(load_params(params), model, data)
+    typer.echo("permutation importance (drop in the primary metric when shuffled):")
+    for name, value in importance.head(top).items():
+        typer.echo(f"  {name:<26} {value:+.4f}")
+
+
 @app.command("run-pipeline")
 def run_pipeline(params: ParamsOption = None) -> None:
     """Run every stage in order in this process (the pipeline without DVC)."""
