@@ -70,6 +70,14 @@ def test_the_pipeline_leaves_a_champion_in_the_registry(project_after_readme):
     assert "champion" in registry["versions"][0]["aliases"]
 
 
+def test_the_docs_build_and_their_commands_exist(project_after_readme):
+    project = project_after_readme
+
+    run_commands(["make docs"], cwd=project)
+
+    assert (project / "site/process/index.html").is_file()
+
+
 def test_a_parameter_experiment_runs_with_dvc(project_after_readme):
     project = project_after_readme
 

@@ -48,3 +48,15 @@ def test_the_message_after_copy_names_the_generated_readme_commands(render):
 
     for command in commands:
         assert command in message
+
+
+def test_the_template_docs_site_builds_strictly(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
+        cwd=TEMPLATE_ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "options/index.html").is_file()
