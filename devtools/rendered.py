@@ -1,6 +1,8 @@
 """Reading a rendered project: its text files and any template syntax left in them."""
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,3 +49,14 @@ def readme_commands(readme: Path) -> list[str]:
         raise ValueError(f"{readme} has no ```bash block")
     lines = (line.split(" #", 1)[0].strip() for line in block.group(1).splitlines())
     return [line for line in lines if line and not line.startswith("#")]
+
+
+def run_module(cwd: Path, module: str, *arguments: str) -> subprocess.CompletedProcess:
+    """`python -m module arguments…` in `cwd` with this environment's tools (ruff, mkdocs…)."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

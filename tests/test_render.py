@@ -2,15 +2,13 @@
 
 import ast
 import json
-import subprocess
-import sys
 import tomllib
 
 import pytest
 import yaml
 
 from devtools.copier_questions import asked_questions, choice_values, questions
-from devtools.rendered import leftover_jinja, text_files
+from devtools.rendered import leftover_jinja, run_module, text_files
 
 QUESTIONS = asked_questions()
 
@@ -168,15 +166,11 @@ def test_every_skeleton_folder_says_what_belongs_in_it(render):
     assert (project / "docs/index.md").read_text().strip()
 
 
-def _run_in(project, *command):
-    return subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
-
-
 def test_generated_python_is_formatted_and_lint_clean(rendered):
     _, project = rendered
 
-    formatted = _run_in(project, sys.executable, "-m", "ruff", "format", "--check", ".")
-    linted = _run_in(project, sys.executable, "-m", "ruff", "check", ".")
+    formatted = run_module(project, "ruff", "format", "--check", ".")
+    linted = run_module(project, "ruff", "check", ".")
 
     assert formatted.returncode == 0, formatted.stdout + formatted.stderr
     assert linted.returncode == 0, linted.stdout + linted.stderr
@@ -185,7 +179,7 @@ def test_generated_python_is_formatted_and_lint_clean(rendered):
 def test_generated_sql_passes_sqlfluff_in_its_dialect(rendered):
     _, project = rendered
 
-    linted = _run_in(project, sys.executable, "-m", "sqlfluff", "lint", "sql")
+    linted = run_module(project, "sqlfluff", "lint", "sql")
 
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
@@ -193,6 +187,6 @@ def test_generated_sql_passes_sqlfluff_in_its_dialect(rendered):
 def test_long_names_stay_formatted(render):
     project = render({"project_name": "A Very Long Project Name For Churn Model"})
 
-    formatted = _run_in(project, sys.executable, "-m", "ruff", "format", "--check", ".")
+    formatted = run_module(project, "ruff", "format", "--check", ".")
 
     assert formatted.returncode == 0, formatted.stdout

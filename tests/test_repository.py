@@ -1,10 +1,7 @@
 """The template repository keeps its promises: README commands, CI script, generated docs."""
 
-import subprocess
-import sys
-
 from devtools.options_table import OPTIONS_DOC, render_options_doc
-from devtools.rendered import readme_commands
+from devtools.rendered import readme_commands, run_module
 from devtools.template_clone import TEMPLATE_ROOT
 
 
@@ -30,13 +27,7 @@ def test_the_options_doc_is_generated_from_copier_yml():
 
 def test_the_template_repository_code_is_formatted_and_lint_clean():
     for command in (["format", "--check", "."], ["check", "."]):
-        done = subprocess.run(
-            [sys.executable, "-m", "ruff", *command],
-            cwd=TEMPLATE_ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        done = run_module(TEMPLATE_ROOT, "ruff", *command)
         assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -51,12 +42,7 @@ def test_the_message_after_copy_names_the_generated_readme_commands(render):
 
 
 def test_the_template_docs_site_builds_strictly(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
-        cwd=TEMPLATE_ROOT,
-        capture_output=True,
-        text=True,
-    )
+    done = run_module(TEMPLATE_ROOT, "mkdocs", "build", "--strict", "--site-dir", str(tmp_path))
 
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "options/index.html").is_file()

@@ -2,10 +2,10 @@
 generated docs site built strictly."""
 
 import re
-import subprocess
-import sys
 
 import pytest
+
+from devtools.rendered import run_module
 
 EVERYONE = {
     "role_ml_product_manager": "@pm-kim",
@@ -32,12 +32,7 @@ def project(request, render):
 def test_the_docs_site_builds_strictly(project, tmp_path):
     _, root = project
 
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path)],
-        cwd=root,
-        capture_output=True,
-        text=True,
-    )
+    done = run_module(root, "mkdocs", "build", "--strict", "--site-dir", str(tmp_path))
 
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "process/index.html").is_file()
