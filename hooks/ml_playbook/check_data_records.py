@@ -40,11 +40,7 @@ def data_paths(filenames: Sequence[str]) -> Iterator[tuple[str, str]]:
                 out_path = (path.parent / out).as_posix()
                 if out_path.startswith("data/") and not out_path.startswith(NOT_DATA_SETS):
                     yield out_path, name
-        elif (
-            path.parts[0] == "data"
-            and path.as_posix().startswith("data/")
-            and not _is_metadata(path)
-        ):
+        elif path.parts[:1] == ("data",) and len(path.parts) > 1 and not _is_metadata(path):
             yield path.as_posix(), name
 
 
@@ -52,7 +48,7 @@ def _is_metadata(path: PurePosixPath) -> bool:
     return (
         path.name in {"README.md", ".gitignore", ".gitkeep"}
         or path.suffix == ".dvc"
-        or path.as_posix().startswith(str(provenance.RECORDS_DIR.as_posix()) + "/")
+        or path.as_posix().startswith(provenance.RECORDS_DIR.as_posix() + "/")
         or path.as_posix().startswith(NOT_DATA_SETS)
     )
 
