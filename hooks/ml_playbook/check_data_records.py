@@ -54,13 +54,17 @@ def _is_metadata(path: PurePosixPath) -> bool:
 
 
 def problems(filenames: Sequence[str]) -> Iterator[str]:
-    records = provenance.load_records()
     touched = {posix(name).as_posix() for name in filenames}
+    added = list(data_paths(filenames))
+    records_dir = provenance.RECORDS_DIR.as_posix() + "/"
+    if not added and not any(name.startswith(records_dir) for name in touched):
+        return  # nothing to check: spare the schema validator's start-up
+    records = provenance.load_records()
     for record in records:
         if record.path.as_posix() in touched:
             yield from record.problems
     valid = [record for record in records if record.valid]
-    for data_path, added_by in data_paths(filenames):
+    for data_path, added_by in added:
         if not any(record.covers(data_path) for record in valid):
             via = "" if added_by == data_path else f" (added by {added_by})"
             yield (
