@@ -16,7 +16,7 @@ from pathlib import Path
 
 from copier import run_copy
 
-from devtools.template_clone import make_tagged_clone
+from devtools.template_clone import GIT_IDENTITY, make_tagged_clone
 
 
 def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
@@ -44,7 +44,13 @@ def main() -> int:
         run_copy(f"git+{template.as_uri()}", project, defaults=True, quiet=True)
         env["PRE_COMMIT_HOME"] = str(Path(scratch) / "pre-commit")
         env["DVC_SITE_CACHE_DIR"] = str(Path(scratch) / "dvc-site")
-        subprocess.run(["git", "init", "--quiet"], cwd=project, check=True)
+        # as `make setup` does: a repository with a first commit
+        for command in (
+            ["init", "--quiet"],
+            ["add", "--all"],
+            ["commit", "--quiet", "-m", "start"],
+        ):
+            subprocess.run(["git", *command], cwd=project, check=True, env={**env, **GIT_IDENTITY})
         steps = {
             "install (uv sync)": ["uv", "sync", "--quiet"],
             "pipeline (dvc repro)": ["uv", "run", "--no-sync", "dvc", "repro", "--quiet"],

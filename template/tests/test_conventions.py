@@ -18,8 +18,8 @@ def tracked_files(request, monkeypatch) -> list[str]:
     """Every file git tracks, with the project root as the working directory."""
     root = request.config.rootpath
     done = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip("not a git repository yet: `make setup` creates it")
+    if done.returncode != 0 or not done.stdout.strip():
+        pytest.skip("no files tracked by git yet: `make setup` makes the first commit")
     monkeypatch.chdir(root)
     return [name for name in done.stdout.splitlines() if (root / name).is_file()]
 
