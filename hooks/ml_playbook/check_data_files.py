@@ -9,22 +9,13 @@ import os
 from collections.abc import Iterator, Sequence
 
 from ._common import parser, posix, report
+from .provenance import is_data_metadata
 
 DATA_SUFFIXES = {
     ".arrow", ".avro", ".csv", ".db", ".duckdb", ".dta", ".feather", ".h5", ".hdf5",
     ".joblib", ".jsonl", ".ndjson", ".npy", ".npz", ".orc", ".parquet", ".pickle", ".pkl",
     ".pq", ".sav", ".sqlite", ".tsv", ".xls", ".xlsx",
 }  # fmt: skip
-# Under data/, what git may hold besides samples: docs, DVC pointers, provenance records.
-DATA_DIR_ALLOWED_NAMES = {"README.md", ".gitignore", ".gitkeep"}
-RECORDS_DIR = "data/sources/"
-
-
-def _is_allowed_metadata(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    if name in DATA_DIR_ALLOWED_NAMES or name.endswith(".dvc"):
-        return True
-    return path.startswith(RECORDS_DIR) and name.endswith((".yml", ".yaml"))
 
 
 def problems(filenames: Sequence[str], allowed_dirs: Sequence[str], max_kb: int) -> Iterator[str]:
@@ -32,7 +23,7 @@ def problems(filenames: Sequence[str], allowed_dirs: Sequence[str], max_kb: int)
     for name in filenames:
         path = posix(name).as_posix()
         is_data = posix(name).suffix.lower() in DATA_SUFFIXES
-        under_data = path.startswith("data/") and not _is_allowed_metadata(path)
+        under_data = path.startswith("data/") and not is_data_metadata(path)
         if not (is_data or under_data):
             continue
         if path.startswith(prefixes):

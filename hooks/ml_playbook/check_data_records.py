@@ -6,12 +6,16 @@ and passes the schema; the records themselves are checked too.
 """
 
 from collections.abc import Iterator, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import provenance
 from ._common import parser, posix, report
 
 NOT_DATA_SETS = ("data/reports/",)
+
+
+def _is_data_set(path: str) -> bool:
+    return path.startswith("data/") and not path.startswith(NOT_DATA_SETS)
 
 
 def data_paths(filenames: Sequence[str]) -> Iterator[tuple[str, str]]:
@@ -38,19 +42,10 @@ def data_paths(filenames: Sequence[str]) -> Iterator[tuple[str, str]]:
                 ]
             for out in outs:
                 out_path = (path.parent / out).as_posix()
-                if out_path.startswith("data/") and not out_path.startswith(NOT_DATA_SETS):
+                if _is_data_set(out_path):
                     yield out_path, name
-        elif path.parts[:1] == ("data",) and len(path.parts) > 1 and not _is_metadata(path):
+        elif _is_data_set(path.as_posix()) and not provenance.is_data_metadata(path.as_posix()):
             yield path.as_posix(), name
-
-
-def _is_metadata(path: PurePosixPath) -> bool:
-    return (
-        path.name in {"README.md", ".gitignore", ".gitkeep"}
-        or path.suffix == ".dvc"
-        or path.as_posix().startswith(provenance.RECORDS_DIR.as_posix() + "/")
-        or path.as_posix().startswith(NOT_DATA_SETS)
-    )
 
 
 def problems(filenames: Sequence[str]) -> Iterator[str]:

@@ -128,5 +128,11 @@ def scan_path(path: Path, allowlist: frozenset[str] = frozenset()) -> Iterator[F
             continue
         if file.suffix.lower() in TABLE_SUFFIXES:
             yield from scan_table(file, allowlist)
-        elif b"\0" not in file.read_bytes()[:8192]:
+        elif not _is_binary(file):
             yield from scan_text(file, allowlist)
+
+
+def _is_binary(path: Path) -> bool:
+    """A NUL byte in the first 8 KB, read without loading the whole file."""
+    with path.open("rb") as handle:
+        return b"\0" in handle.read(8192)

@@ -14,6 +14,16 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 
 RECORDS_DIR = Path("data/sources")
+# What git may hold under data/ that is not a data set: docs, DVC pointers, the records.
+DATA_DIR_DOCS = {"README.md", ".gitignore", ".gitkeep"}
+
+
+def is_data_metadata(path: str) -> bool:
+    """A file under data/ that describes data rather than holding it (POSIX path)."""
+    name = path.rsplit("/", 1)[-1]
+    if name in DATA_DIR_DOCS or name.endswith(".dvc"):
+        return True
+    return path.startswith(RECORDS_DIR.as_posix() + "/") and name.endswith((".yml", ".yaml"))
 
 
 @dataclass
