@@ -80,10 +80,10 @@ def test_every_free_text_question_has_a_validator():
             assert spec.get("validator"), f"{name} accepts any text"
 
 
-def test_the_template_url_is_a_setting_that_is_not_asked():
+def test_the_template_url_is_an_answer_so_updates_keep_it():
     spec = questions()["template_repo_url"]
 
-    assert spec["when"] is False
+    assert spec.get("when", True) is not False
     assert "https://github.com/ml-playbook/ml-playbook" in spec["default"]
 
 

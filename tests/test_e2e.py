@@ -43,13 +43,30 @@ def output_of(command: list[str], cwd: Path) -> str:
 
 
 @pytest.fixture(scope="module", params=list(ANSWER_SETS))
-def project_after_readme(request, render) -> Path:
-    """A rendered project in which the README's commands (pipeline, tests) have been run."""
-    project = render(ANSWER_SETS[request.param], name=request.param)
+def project_after_readme(request, render, template_repo, monkeypatch_module) -> Path:
+    """A project in which the README's commands (pipeline, tests) have been run.
+
+    The default one is generated as a new user would: the template README's command, run
+    literally in a clone of the template. No remote git host is reachable (git may only use
+    local files), so the project must install and run from that clone alone.
+    """
+    monkeypatch_module.setenv("GIT_ALLOW_PROTOCOL", "file")
+    if request.param == "defaults":
+        generate, _ = readme_commands(TEMPLATE_ROOT / "README.md")
+        run_commands([generate], cwd=template_repo)
+        project = template_repo.parent / "my-model"
+    else:
+        project = render(ANSWER_SETS[request.param], name=request.param)
     commands = readme_commands(project / "README.md")
     assert commands == ["make pipeline", "make test"]
     run_commands(commands, cwd=project)
     return project
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
 
 
 def test_the_readme_commands_leave_a_locked_committed_project(project_after_readme):
@@ -86,12 +103,12 @@ def test_a_parameter_experiment_runs_with_dvc(project_after_readme):
     assert "0.05" in output_of(["uv", "run", "dvc", "exp", "show", "--json"], project)
 
 
-def test_the_template_readme_generate_command_works_as_written(template_repo):
-    generate, _ = readme_commands(TEMPLATE_ROOT / "README.md")
+@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
+def test_a_project_copied_from_a_clone_is_pinned_to_that_clone(project_after_readme, template_repo):
+    project = project_after_readme
 
-    run_commands([generate], cwd=template_repo)
-
-    assert (template_repo.parent / "my-model/.copier-answers.yml").is_file()
+    assert f'git = "{template_repo.as_uri()}"' in (project / "pyproject.toml").read_text()
+    assert f"repo: {template_repo.as_uri()}" in (project / ".pre-commit-config.yaml").read_text()
 
 
 NOTEBOOK_WITH_OUTPUT = json.dumps(

@@ -1,5 +1,7 @@
 """The hook package and the hooks are pinned to the template release, and move together."""
 
+import os
+import shutil
 import subprocess
 import tomllib
 
@@ -28,10 +30,45 @@ def render(template, destination, **options):
     return destination
 
 
-def test_the_url_defaults_to_the_canonical_one_when_copied_from_a_folder(template, tmp_path):
+def test_a_project_copied_from_a_clone_is_pinned_to_that_clone(template, tmp_path):
     run_copy(str(template), tmp_path / "project", defaults=True, quiet=True)
 
+    assert pins(tmp_path / "project") == ("v1.0.0", "v1.0.0", template.as_uri())
+
+
+def test_the_url_is_the_canonical_one_for_a_folder_outside_git(template, tmp_path):
+    folder = tmp_path / "unpacked"
+    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".git"))
+
+    run_copy(str(folder), tmp_path / "project", defaults=True, quiet=True)
+
     assert pins(tmp_path / "project")[2] == "https://github.com/ml-playbook/ml-playbook"
+
+
+def test_a_relative_source_is_refused_with_what_to_type_instead(template, tmp_path, monkeypatch):
+    monkeypatch.chdir(template)
+
+    with pytest.raises(ValueError, match=r'absolute path or URL, not \'\.\' \(e\.g\. "\$PWD"'):
+        run_copy(".", tmp_path / "project", defaults=True, quiet=True)
+
+    assert not (tmp_path / "project").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://example.com/x", rev = "main',
+        "https://example.com/x\n",
+        "https://example.com/x y",
+        "ftp://example.com/x",
+        "https://example.com/x #comment",
+    ],
+)
+def test_a_template_url_that_could_inject_or_break_the_pins_is_refused(template, tmp_path, url):
+    with pytest.raises(ValueError, match="must be a git URL"):
+        render(template, tmp_path / "project", data={"template_repo_url": url})
+
+    assert not (tmp_path / "project").exists()
 
 
 def test_a_release_tag_pins_both_to_the_tag(template, tmp_path):
@@ -68,3 +105,39 @@ def test_copier_update_moves_both_pins_to_the_new_release(template, tmp_path):
     assert pins(project) == ("v1.1.0", "v1.1.0", template.as_uri())
     assert not list(project.rglob("*.rej"))
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
+
+
+def commit_all(project) -> None:
+    for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "start"]):
+        subprocess.run(["git", *command], cwd=project, check=True, env={**os.environ, **GIT_IDENTITY})
+
+
+def test_make_template_source_moves_both_pins_and_the_update_source(template, tmp_path):
+    project = render(template, tmp_path / "project")
+    commit_all(project)
+    shared = make_tagged_clone(tmp_path / "shared" / "ml-playbook", tag="v1.0.0")
+
+    done = subprocess.run(
+        ["make", "template-source", f"URL={shared.as_uri()}"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_IDENTITY},
+    )
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert pins(project) == ("v1.0.0", "v1.0.0", shared.as_uri())
+    assert answers["_src_path"] == shared.as_uri()
+    assert answers["template_repo_url"] == shared.as_uri()
+    assert f"{shared.as_uri()}?rev=v1.0.0" in (project / "uv.lock").read_text()
+
+
+def test_make_template_source_without_a_url_says_what_to_type(template, tmp_path):
+    project = render(template, tmp_path / "project")
+
+    done = subprocess.run(["make", "template-source"], cwd=project, capture_output=True, text=True)
+
+    assert done.returncode != 0
+    assert "make template-source URL=" in done.stderr
+    assert "Traceback" not in done.stderr
