@@ -3,18 +3,23 @@ problems one per line.
 
 File names are data, never options: pre-commit appends the staged names after the hook's
 `args`, so a file called `-h` or `--rf.py` must be checked, not obeyed. `parse()` therefore
-reads as options only the option strings the hook declares (and `--help` only when it is the
-sole argument and no file of that name exists); everything else is a file name.
+reads as options only the option strings the hook declares, before the first file name and
+only when no file of that name exists (`--help` only as the sole argument); everything else
+is a file name.
 """
 
 import argparse
 import codecs
+import errno
 import os
+import shlex
 import stat
+import sys
 from collections.abc import Iterable, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 SNIFF_BYTES = 8192  # a NUL byte in the first 8 KB marks a binary file, as git decides
+SHOWN_CHARS = 80  # longest piece of a file's content echoed back in a message
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = (
@@ -28,7 +33,7 @@ _BOMS = (
 
 def parser(description: str) -> argparse.ArgumentParser:
     """An argument parser taking the file names pre-commit passes."""
-    result = argparse.ArgumentParser(description=description)
+    result = argparse.ArgumentParser(description=description, allow_abbrev=False)
     result.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
     return result
 
@@ -37,11 +42,11 @@ def parse(arguments: argparse.ArgumentParser, argv: Sequence[str] | None) -> arg
     """Parse `argv` so that no file name is ever taken for an option.
 
     A token is an option only if it is one of the declared option strings (`--max-kb`,
-    `--max-kb=5`); its value is the next token. `--` ends the options. Everything else,
-    `-h` and `--help.sql` included, is a file name.
+    `--max-kb=5`), it comes before the first file name, and no file of that name exists;
+    its value is the next token. `--` ends the options. Everything else — `-h`,
+    `--help.sql`, `-rf.py` — is a file name. argparse sees only the options, so it can
+    neither print help nor refuse a file name.
     """
-    import sys
-
     tokens = list(sys.argv[1:] if argv is None else argv)
     if len(tokens) == 1 and tokens[0] in ("-h", "--help") and not os.path.lexists(tokens[0]):
         arguments.print_help()
@@ -52,31 +57,35 @@ def parse(arguments: argparse.ArgumentParser, argv: Sequence[str] | None) -> arg
         if not isinstance(action, argparse._HelpAction)
     }
     options: list[str] = []
-    files: list[str] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        name = token.split("=", 1)[0]
+        action = declared.get(token.split("=", 1)[0])
+        if os.path.lexists(token):
+            break  # a file that happens to look like an option is still a file
         if token == "--":
-            files.extend(tokens[index + 1 :])
+            index += 1
             break
-        if name in declared:
-            takes_value = declared[name].nargs != 0
-            if "=" in token or not takes_value:
-                options.append(token)
-            elif index + 1 < len(tokens):
-                options.extend(tokens[index : index + 2])
-                index += 1
-            else:
-                arguments.error(f"{token} needs a value")
+        if action is None:
+            break  # the first file name: everything from here on is a file
+        if "=" in token or action.nargs == 0:
+            options.append(token)
+        elif index + 1 < len(tokens):
+            options.extend(tokens[index : index + 2])
+            index += 1
         else:
-            files.append(token)
+            arguments.error(f"{token} needs a value")
         index += 1
-    return arguments.parse_args([*options, "--", *files])
+    namespace = arguments.parse_args(options)
+    namespace.filenames = tokens[index:]
+    return namespace
 
 
 def posix(name: str) -> PurePosixPath:
-    return PurePosixPath(name.replace("\\", "/"))
+    """A file name as a POSIX path. git and pre-commit name files with `/` on every system;
+    only where `\\` is the system's separator (Windows) is it read as one. On POSIX a
+    backslash is an ordinary character: `sql\\staging\\x.sql` is a file at the root."""
+    return PurePosixPath(Path(name).as_posix())
 
 
 def shown(name: str) -> str:
@@ -86,31 +95,83 @@ def shown(name: str) -> str:
     return repr(name)
 
 
+def argument(name: str) -> str:
+    """A file name as it can be pasted into a shell command in a message."""
+    return shlex.quote(name) if name.isprintable() else shown(name)
+
+
+def clip(text: str, limit: int = SHOWN_CHARS) -> str:
+    """A piece of a file's content fit to echo in a one-line message: at most `limit`
+    characters, control characters escaped."""
+    cut = text[:limit]
+    cut = cut if cut.isprintable() else repr(cut)[1:-1]
+    return cut + ("…" if len(text) > limit else "")
+
+
 class Skip(Exception):
-    """The file is not checked; the message (one line) says why."""
+    """The file's content is not checked; the message (one line) says why. Each hook decides
+    whether that is a problem: a regular file it cannot read usually is."""
 
 
-def read_bytes(name: str, limit: int) -> bytes:
-    """Up to `limit` + 1 bytes of a regular file (callers compare the length to `limit`).
+class NotRegular(Skip):
+    """Not a regular file (a folder, FIFO, device, socket, dangling or looping symlink):
+    nothing git could hold as content, so hooks note it and pass."""
 
-    Anything that is not a regular file — a folder, a FIFO, a device, a socket, a missing
-    path or a dangling symlink — raises Skip, so no hook hangs on a FIFO or reads /dev/zero.
-    """
+
+class TooLarge(Skip):
+    """A regular file larger than the hook reads."""
+
+
+def require_regular(name: str) -> os.stat_result:
+    """The status of `name`, a regular file (symlinks followed). Raises NotRegular for
+    anything else and Skip for a path that does not exist at all."""
     try:
         status = os.stat(name)
     except OSError as error:
-        raise Skip(f"{shown(name)}: skipped, cannot be read ({error.strerror}).") from None
+        if error.errno == errno.ENOENT and not os.path.lexists(name):
+            raise Skip(f"{shown(name)}: no such file.") from None
+        raise NotRegular(f"{shown(name)}: skipped, cannot be read ({error.strerror}).") from None
     if not stat.S_ISREG(status.st_mode):
-        raise Skip(f"{shown(name)}: skipped, not a regular file.")
+        raise NotRegular(f"{shown(name)}: skipped, not a regular file.")
+    return status
+
+
+def open_regular(name: str):
+    """A binary handle on the regular file `name` (see require_regular).
+
+    The file is opened without blocking and checked again once open, so a path swapped
+    for a FIFO after the first check can neither hang the hook nor be read.
+    """
+    require_regular(name)
     try:
-        # O_NONBLOCK: if the path was swapped for a FIFO since stat(), open() must not hang.
         descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise Skip(f"{shown(name)}: skipped, not a regular file.")
-            return handle.read(limit + 1)
     except OSError as error:
-        raise Skip(f"{shown(name)}: skipped, cannot be read ({error.strerror}).") from None
+        raise Skip(f"{shown(name)}: cannot be read ({error.strerror}).") from None
+    handle = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise NotRegular(f"{shown(name)}: skipped, not a regular file.")
+    return handle
+
+
+def read_bytes(name: str, limit: int) -> bytes:
+    """The bytes of the regular file `name`; Skip if it holds more than `limit` bytes."""
+    with open_regular(name) as handle:
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as error:
+            raise Skip(f"{shown(name)}: cannot be read ({error.strerror}).") from None
+    if len(raw) > limit:
+        raise TooLarge(f"{shown(name)}: over {_size(limit)}, too large to check.")
+    return raw
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KB", "MB"):
+        if count < 1024 or count % 1024:
+            return f"{count:,} {unit}"
+        count //= 1024
+    return f"{count:,} GB"
 
 
 def is_binary(raw: bytes) -> bool:
@@ -130,21 +191,26 @@ def decode(name: str, raw: bytes) -> str:
 def read_text(name: str, limit: int) -> str | None:
     """The text of a regular file of at most `limit` bytes; None for a binary file.
 
-    Raises Skip (with a one-line message) for what is not a regular file, is larger than
-    `limit`, or is not text in UTF-8 (or UTF-16/32 with a byte-order mark).
+    Raises NotRegular for what is not a regular file, and Skip (with a one-line message)
+    for a missing path, a file larger than `limit`, or one that is not text in UTF-8 (or
+    UTF-16/32 with a byte-order mark).
     """
     raw = read_bytes(name, limit)
-    if len(raw) > limit:
-        raise Skip(f"{shown(name)}: skipped, larger than {limit:,} bytes.")
     if is_binary(raw):
         return None
     return decode(name, raw)
 
 
-def report(problems: Iterable[str]) -> int:
-    """Print each problem on its own line; 1 if there were any, else 0."""
+class Note(str):
+    """A line printed with the problems but not counted as one (a file skipped, and why)."""
+
+
+def report(lines: Iterable[str]) -> int:
+    """Print each line; 1 if any is a problem (not a Note), else 0."""
+    if hasattr(sys.stdout, "reconfigure"):  # a name or text the terminal cannot encode
+        sys.stdout.reconfigure(errors="backslashreplace")
     found = 0
-    for problem in problems:
-        print(problem)
-        found += 1
+    for line in lines:
+        print(line)
+        found += not isinstance(line, Note)
     return 1 if found else 0

@@ -6,9 +6,10 @@ live in an allow-listed folder (default data/samples/ and tests/fixtures/) under
 """
 
 import os
+import stat
 from collections.abc import Iterator, Sequence
 
-from ._common import parser, posix, report
+from ._common import argument, parse, parser, posix, report, shown
 from .provenance import is_data_metadata
 
 DATA_SUFFIXES = {
@@ -27,17 +28,27 @@ def problems(filenames: Sequence[str], allowed_dirs: Sequence[str], max_kb: int)
         if not (is_data or under_data):
             continue
         if path.startswith(prefixes):
-            size_kb = os.path.getsize(name) / 1024 if os.path.exists(name) else 0
+            size_kb = _size(name) / 1024
             if size_kb > max_kb:
                 yield (
-                    f"{name} ({size_kb:.0f} KB) exceeds the {max_kb} KB limit for samples; "
-                    f"track it with DVC: `uv run dvc add {name}`."
+                    f"{shown(name)} ({size_kb:.0f} KB) exceeds the {max_kb} KB limit for samples; "
+                    f"track it with DVC: `uv run dvc add {argument(name)}`."
                 )
             continue
         yield (
-            f"{name}: data goes through DVC, not git: `uv run dvc add {name}` (and commit the "
-            f".dvc file), or move a small sample (up to {max_kb} KB) to {prefixes[0]}."
+            f"{shown(name)}: data goes through DVC, not git: `uv run dvc add {argument(name)}` "
+            f"(and commit the .dvc file), or move a small sample (up to {max_kb} KB) to "
+            f"{prefixes[0]}."
         )
+
+
+def _size(name: str) -> int:
+    """Bytes of a regular file; 0 for anything else (a FIFO or a device holds no sample)."""
+    try:
+        status = os.stat(name)
+    except (OSError, ValueError):
+        return 0
+    return status.st_size if stat.S_ISREG(status.st_mode) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments.add_argument(
         "--max-kb", type=int, default=500, help="largest sample allowed in git (KB, default 500)"
     )
-    args = arguments.parse_args(argv)
+    args = parse(arguments, argv)
     allowed = args.allow or ["data/samples", "tests/fixtures"]
     return report(problems(args.filenames, allowed, args.max_kb))
 

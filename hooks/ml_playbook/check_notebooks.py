@@ -9,9 +9,11 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import parser, posix, report
+from ._common import Note, NotRegular, Skip, clip, parse, parser, posix, read_text, report, shown
 
 NAME = re.compile(r"^\d{2,}-[a-z]{2,4}-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
+# Larger notebooks all but always carry outputs (plots, tables); clearing them is the fix.
+MAX_BYTES = 10 * 1024 * 1024
 
 
 def problems(filenames: Sequence[str]) -> Iterator[str]:
@@ -20,22 +22,48 @@ def problems(filenames: Sequence[str]) -> Iterator[str]:
         if path.suffix != ".ipynb":
             continue
         if path.parts[0] != "notebooks":
-            yield f"{name}: notebooks belong in notebooks/; move it there."
+            yield f"{shown(name)}: notebooks belong in notebooks/; move it there."
         if not NAME.match(path.name):
             yield (
-                f"{name}: name notebooks <number>-<initials>-<topic>.ipynb, lowercase "
+                f"{shown(name)}: name notebooks <number>-<initials>-<topic>.ipynb, lowercase "
                 "(e.g. 01-jd-churn-by-tenure.ipynb)."
             )
         yield from _output_problems(name)
 
 
+def _cells(name: str) -> list[dict]:
+    """The notebook's cells; Skip, with what is wrong, if it is not a notebook."""
+    text = read_text(name, MAX_BYTES)
+    if text is None:
+        raise Skip(f"{shown(name)}: a binary file, not a notebook; re-save it in Jupyter.")
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Skip(
+            f"{shown(name)}: not a readable notebook (invalid JSON at line {error.lineno}: "
+            f"{error.msg}); fix or re-save it in Jupyter."
+        ) from None
+    except RecursionError:
+        raise Skip(f"{shown(name)}: not a notebook (JSON nested too deeply).") from None
+    except ValueError as error:  # e.g. a number longer than Python converts
+        raise Skip(f"{shown(name)}: not a readable notebook ({clip(str(error))}).") from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(cell, dict) for cell in cells):
+        raise Skip(
+            f"{shown(name)}: not a Jupyter notebook (expected a JSON object with a list of "
+            "cells); fix or re-save it in Jupyter."
+        )
+    return cells
+
+
 def _output_problems(name: str) -> Iterator[str]:
     try:
-        with open(name, encoding="utf-8") as handle:
-            notebook = json.load(handle)
-        cells = notebook.get("cells", [])
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-        yield f"{name}: not a readable notebook (invalid JSON); fix or re-save it in Jupyter."
+        cells = _cells(name)
+    except NotRegular as skipped:
+        yield Note(skipped)
+        return
+    except Skip as unreadable:
+        yield str(unreadable)
         return
     with_output = [
         index
@@ -43,17 +71,17 @@ def _output_problems(name: str) -> Iterator[str]:
         if cell.get("outputs") or cell.get("execution_count") is not None
     ]
     if with_output:
-        shown = ", ".join(str(i) for i in with_output[:5]) + (
+        listed = ", ".join(str(i) for i in with_output[:5]) + (
             " ..." if len(with_output) > 5 else ""
         )
         yield (
-            f"{name}: {len(with_output)} cell(s) keep outputs or execution counts (cells {shown}); "
-            "clear them with `uv run nbstripout <notebook>`."
+            f"{shown(name)}: {len(with_output)} cell(s) keep outputs or execution counts "
+            f"(cells {listed}); clear them with `uv run nbstripout <notebook>`."
         )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = parse(parser(__doc__.splitlines()[0]), argv)
     return report(problems(args.filenames))
 
 

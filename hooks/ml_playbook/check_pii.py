@@ -1,13 +1,28 @@
 """check-pii: no personal data in committed text (code, SQL, notebooks, docs, CSV/JSON samples).
 
 Reports each finding with its line and a masked value. A true negative is silenced by
-`pii: allow` on its line, or by listing the value in `.pii-allowlist`.
+`pii: allow` on its line, or by listing the value in `.pii-allowlist`. Text is UTF-8, or
+UTF-16/32 with a byte-order mark; binary files and what is not a regular file are skipped.
 """
 
+import itertools
+import os
 from collections.abc import Iterator, Sequence
 
 from . import pii
-from ._common import parser, report
+from ._common import (
+    Note,
+    NotRegular,
+    Skip,
+    TooLarge,
+    argument,
+    parse,
+    parser,
+    read_text,
+    report,
+    require_regular,
+    shown,
+)
 
 MAX_BYTES = 5 * 1024 * 1024  # larger files are data, and data goes through DVC
 
@@ -15,30 +30,40 @@ MAX_BYTES = 5 * 1024 * 1024  # larger files are data, and data goes through DVC
 def problems(filenames: Sequence[str], allowlist: frozenset[str]) -> Iterator[str]:
     for name in filenames:
         try:
-            with open(name, "rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
-        except OSError as error:
-            yield f"{name}: cannot be read ({error.strerror})."
+            text = read_text(name, MAX_BYTES)
+        except NotRegular as skipped:
+            yield Note(skipped)
             continue
-        if len(raw) > MAX_BYTES:
-            yield f"{name}: over 5 MB, too large to scan as text; data goes through DVC (`uv run dvc add {name}`)."
+        except TooLarge as large:
+            yield f"{large} Data goes through DVC: `uv run dvc add {argument(name)}`."
             continue
-        if b"\0" in raw:
+        except Skip as unreadable:
+            yield str(unreadable)
+            continue
+        if text is None:
             continue  # binary: check-data-files and check-added-large-files judge those
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield f"{name}: not UTF-8 text, so it cannot be scanned for personal data; save it as UTF-8."
-            continue
         for number, line in enumerate(text.splitlines(), 1):
             if pii.INLINE_MARKER in line:
                 continue
             for match in pii.find(line, allowlist):
                 yield (
-                    f"{name}:{number}: {pii.KINDS_BY_NAME[match.kind].description} "
+                    f"{shown(name)}:{number}: {pii.KINDS_BY_NAME[match.kind].description} "
                     f"{pii.mask(match.value)}; remove it, or mark a true negative with "
                     f"`{pii.INLINE_MARKER}` or {pii.ALLOWLIST_FILE}."
                 )
+
+
+def load_allowlist(path: str) -> tuple[frozenset[str], str | None]:
+    """The allowlist's values, and a problem if the file exists but cannot be read."""
+    try:
+        if os.path.lexists(path):
+            require_regular(path)  # a FIFO or /dev/zero must not hang or fill memory
+        return pii.load_allowlist(path), None
+    except Skip as unreadable:
+        return frozenset(), f"{unreadable} (the allowlist)"
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        return frozenset(), f"{shown(path)}: the allowlist cannot be read ({reason})."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,8 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments.add_argument(
         "--allowlist", default=pii.ALLOWLIST_FILE, help="file of values never reported"
     )
-    args = arguments.parse_args(argv)
-    return report(problems(args.filenames, pii.load_allowlist(args.allowlist)))
+    args = parse(arguments, argv)
+    allowlist, problem = load_allowlist(args.allowlist)
+    return report(
+        itertools.chain([problem] if problem else [], problems(args.filenames, allowlist))
+    )
 
 
 if __name__ == "__main__":

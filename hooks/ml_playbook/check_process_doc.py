@@ -3,17 +3,44 @@
 A section (a `##`/`###` heading) is unanswered when it has no text of its own, or its text
 is a placeholder (TODO, TBD, FIXME, XXX, ???, <answer>). A capability that is not built yet
 is answered by saying so plainly.
+
+Headings and comments are found with string methods, not backtracking regular
+expressions, so the time taken grows with the document's length and no more.
 """
 
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import parser, report
+from ._common import Note, NotRegular, Skip, clip, parse, parser, read_text, report, shown
 
-HEADING = re.compile(r"^(#{2,6})\s+(.+?)\s*#*\s*$")
+# Literal alternatives between word boundaries: constant work at each position.
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|\?\?\?|<answer>", re.IGNORECASE)
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-FENCE = re.compile(r"^(```|~~~)")
+FENCES = ("```", "~~~")
+MAX_BYTES = 10 * 1024 * 1024  # a process document is tens of KB; 10 MB is not one
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of a `##`..`######` ATX heading, without its closing `#`s; else None."""
+    level = len(line) - len(line.lstrip("#"))
+    rest = line[level:]
+    if not 2 <= level <= 6 or not rest[:1].isspace():
+        return None
+    title = rest.strip()
+    unclosed = title.rstrip("#")
+    if unclosed != title and (not unclosed or unclosed[-1].isspace()):
+        title = unclosed.rstrip()  # a closing sequence: `## Title ##`
+    return level, title
+
+
+def without_comments(text: str) -> str:
+    """`text` without its HTML comments (an unclosed one runs to the end)."""
+    kept, position = [], 0
+    while (start := text.find("<!--", position)) != -1:
+        kept.append(text[position:start])
+        end = text.find("-->", start + 4)
+        position = len(text) if end == -1 else end + 3
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def sections(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -21,13 +48,13 @@ def sections(text: str) -> Iterator[tuple[int, int, str, str]]:
     current: list = []
     in_fence = False
     for number, line in enumerate(text.splitlines(), 1):
-        if FENCE.match(line.strip()):
+        if line.strip().startswith(FENCES):
             in_fence = not in_fence
-        match = None if in_fence else HEADING.match(line)
-        if match:
+        found = None if in_fence else heading(line)
+        if found:
             if current:
                 yield current[0], current[1], current[2], "\n".join(current[3])
-            current = [number, len(match.group(1)), match.group(2), []]
+            current = [number, *found, []]
         elif current:
             current[3].append(line)
     if current:
@@ -37,23 +64,29 @@ def sections(text: str) -> Iterator[tuple[int, int, str, str]]:
 def problems(filenames: Sequence[str]) -> Iterator[str]:
     for name in filenames:
         try:
-            with open(name, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError):
-            yield f"{name}: cannot be read as UTF-8 text; save it as UTF-8."
+            text = read_text(name, MAX_BYTES)
+        except NotRegular as skipped:
+            yield Note(skipped)
+            continue
+        except Skip as unreadable:
+            yield str(unreadable)
+            continue
+        if text is None:
+            yield f"{shown(name)}: a binary file, not a Markdown document; save it as UTF-8 text."
             continue
         found = list(sections(text))
         for index, (line, level, title, body) in enumerate(found):
-            body = COMMENT.sub("", body).strip()
+            body = without_comments(body).strip()
             has_subsections = index + 1 < len(found) and found[index + 1][1] > level
+            where = f"{shown(name)}:{line}: section '{clip(title)}'"
             if not body and not has_subsections:
-                yield f"{name}:{line}: section '{title}' has no answer; write one, or say plainly that it is not built yet."
-            elif PLACEHOLDER.search(body):
-                yield f"{name}:{line}: section '{title}' holds a placeholder ({PLACEHOLDER.search(body).group(0)}); replace it with the answer."
+                yield f"{where} has no answer; write one, or say plainly that it is not built yet."
+            elif placeholder := PLACEHOLDER.search(body):
+                yield f"{where} holds a placeholder ({placeholder.group(0)}); replace it with the answer."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = parse(parser(__doc__.splitlines()[0]), argv)
     return report(problems(args.filenames))
 
 

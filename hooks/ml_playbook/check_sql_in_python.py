@@ -2,18 +2,22 @@
 
 A query of more than a few lines belongs in sql/ as a model, where it is linted, tested and
 translated. Short queries (`select count(*) from t`) are fine.
+
+Python that does not parse is left to ruff; Python too deep for the parser to build
+(which Python cannot run either) is reported.
 """
 
 import ast
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import parser, report
+from ._common import Note, NotRegular, Skip, parse, parser, read_bytes, report, shown
 
 SQL_START = re.compile(r"^\s*(select|with|insert\s+into|update|delete\s+from|create|merge)\b", re.I)
 SQL_BODY = re.compile(r"\b(from|into|table|set|using)\b", re.I)
 # Prose ("Select the best model. It is chosen from ...") ends sentences; SQL does not.
 SENTENCE_END = re.compile(r"[a-z]\.(\s|$)")
+MAX_BYTES = 5 * 1024 * 1024  # larger modules are generated code, not where queries hide
 
 
 def looks_like_sql(text: str) -> bool:
@@ -25,9 +29,14 @@ def problems(filenames: Sequence[str], max_lines: int) -> Iterator[str]:
         if not name.endswith(".py"):
             continue
         try:
-            with open(name, encoding="utf-8") as handle:
-                tree = ast.parse(handle.read(), filename=name)
-        except (SyntaxError, UnicodeDecodeError, ValueError):
+            tree = _parse(name)
+        except NotRegular as skipped:
+            yield Note(skipped)
+            continue
+        except Skip as unreadable:
+            yield str(unreadable)
+            continue
+        if tree is None:
             continue  # not ours to judge: ruff reports broken Python
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
@@ -35,9 +44,24 @@ def problems(filenames: Sequence[str], max_lines: int) -> Iterator[str]:
             lines = node.value.strip().count("\n") + 1
             if lines > max_lines and looks_like_sql(node.value):
                 yield (
-                    f"{name}:{node.lineno}: a {lines}-line SQL string; move it to sql/ as a "
+                    f"{shown(name)}:{node.lineno}: a {lines}-line SQL string; move it to sql/ as a "
                     f"model (more than {max_lines} lines of SQL belong there)."
                 )
+
+
+def _parse(name: str) -> ast.Module | None:
+    """The module's syntax tree; None if it is not valid Python. Raises Skip if it cannot
+    be read, or nests deeper than Python's parser goes."""
+    source = read_bytes(name, MAX_BYTES)  # bytes: the parser honours a coding declaration
+    try:
+        return ast.parse(source, filename=name)
+    except (SyntaxError, ValueError):
+        return None
+    except (RecursionError, MemoryError):
+        raise Skip(
+            f"{shown(name)}: nests too deeply for Python to parse (nor can Python run it); "
+            "simplify the expression."
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments.add_argument(
         "--max-lines", type=int, default=5, help="longest SQL string allowed in Python (lines)"
     )
-    args = arguments.parse_args(argv)
+    args = parse(arguments, argv)
     return report(problems(args.filenames, args.max_lines))
 
 

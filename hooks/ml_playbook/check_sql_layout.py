@@ -2,12 +2,16 @@
 
 The layers and prefixes are those of the generated sql/README.md: staging/stg_, features/feat_,
 sets/set_, tests/assert_, and macros/ (any name). Names are lowercase snake_case.
+
+It judges names only and never opens a file, so no file can hang or crash it. Names are
+read as git writes them, with `/` between folders: on POSIX `sql\\staging\\stg_x.sql`
+is one file at the root, and is refused.
 """
 
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import parser, posix, report
+from ._common import parse, parser, posix, report, shown
 
 LAYER_PREFIXES = {
     "staging": "stg_",
@@ -27,18 +31,18 @@ def problems(filenames: Sequence[str]) -> Iterator[str]:
         parts = path.parts
         if parts[0] != "sql" or len(parts) != 3 or parts[1] not in LAYER_PREFIXES:
             layers = ", ".join(f"sql/{layer}/" for layer in LAYER_PREFIXES)
-            yield f"{name}: SQL belongs in one of {layers} (see sql/README.md); move it there."
+            yield f"{shown(name)}: SQL belongs in one of {layers} (see sql/README.md); move it there."
             continue
         layer, file_name = parts[1], parts[2]
         prefix = LAYER_PREFIXES[layer]
         if not SNAKE_CASE.match(file_name):
-            yield f"{name}: name SQL files in lowercase snake_case (e.g. {prefix or 'my_'}name.sql)."
+            yield f"{shown(name)}: name SQL files in lowercase snake_case (e.g. {prefix or 'my_'}name.sql)."
         elif not file_name.startswith(prefix):
-            yield f"{name}: models in sql/{layer}/ start with '{prefix}'; rename it {prefix}{file_name}."
+            yield f"{shown(name)}: models in sql/{layer}/ start with '{prefix}'; rename it {prefix}{file_name}."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = parse(parser(__doc__.splitlines()[0]), argv)
     return report(problems(args.filenames))
 
 

@@ -2,39 +2,55 @@
 
 Refuses `*.rej` files (hunks copier could not apply) and lines that open or close a
 conflict (`<<<<<<< ` / `>>>>>>> `): resolve the conflict, keep what is right, delete the rest.
+Files are read in pieces, so a huge file or a huge line costs time in proportion to its
+size and no more than a piece of memory.
 """
 
 from collections.abc import Iterator, Sequence
 
-from ._common import parser, report
+from ._common import Note, NotRegular, Skip, open_regular, parse, parser, report, shown
 
 MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 BARE_MARKERS = (b"<<<<<<<", b">>>>>>>")
+PIECE = 64 * 1024  # longest piece of a line read at once
+
+
+def markers(handle) -> Iterator[tuple[int, str]]:
+    """(line number, marker) of each line of a binary file that opens or closes a conflict."""
+    number, at_line_start = 0, True
+    while piece := handle.readline(PIECE):
+        if at_line_start:
+            number += 1
+            if piece.startswith(MARKERS) or piece.rstrip(b"\r\n") in BARE_MARKERS:
+                yield number, piece[:7].decode()
+        at_line_start = piece.endswith(b"\n")
 
 
 def problems(filenames: Sequence[str]) -> Iterator[str]:
     for name in filenames:
         if name.endswith(".rej"):
             yield (
-                f"{name}: a hunk `copier update` could not apply; merge it by hand into the "
-                "file it names, then delete the .rej file."
+                f"{shown(name)}: a hunk `copier update` could not apply; merge it by hand into "
+                "the file it names, then delete the .rej file."
             )
             continue
         try:
-            with open(name, "rb") as handle:
-                for number, line in enumerate(handle, 1):
-                    if line.startswith(MARKERS) or line.rstrip(b"\r\n") in BARE_MARKERS:
-                        marker = line[:7].decode()
-                        yield (
-                            f"{name}:{number}: conflict marker {marker}; resolve the conflict "
-                            "and remove the markers."
-                        )
+            with open_regular(name) as handle:
+                for number, marker in markers(handle):
+                    yield (
+                        f"{shown(name)}:{number}: conflict marker {marker}; resolve the conflict "
+                        "and remove the markers."
+                    )
+        except NotRegular as skipped:
+            yield Note(skipped)
+        except Skip as unreadable:
+            yield str(unreadable)
         except OSError as error:
-            yield f"{name}: cannot be read ({error.strerror})."
+            yield f"{shown(name)}: cannot be read ({error.strerror})."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
+    args = parse(parser(__doc__.splitlines()[0]), argv)
     return report(problems(args.filenames))
 
 

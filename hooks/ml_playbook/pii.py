@@ -1,18 +1,34 @@
 """Detect personal data in text: the one PII detector behind the pre-commit hook, the
 pipeline's data-set scan and the `data scan` command.
 
-Each kind has a candidate pattern (a regular expression, also usable by DuckDB for data
-sets) and, where a format can be checked, a validator: phone numbers with `phonenumbers`,
-IBANs, card numbers (Luhn) and US SSNs with `python-stdnum`, IP addresses with `ipaddress`,
-Korean registration numbers by format and a plausible birth date (not the check digit:
-numbers issued since October 2020 end in random digits).
+How a value is found:
+
+1. The text is normalised one character for one character (full-width digits and letters to
+   ASCII, every dash to `-`, odd spaces to a space), so `０１０－１２３４－５６７８` and
+   `900101–1234567` match and every span still points into the original text.
+2. Each kind has a candidate pattern. Boundaries are "not an ASCII letter or digit", never
+   `\\b`: Python counts Hangul (and every script's letters) as word characters, so
+   `010-1234-5678로` must still end the number at `로`. A pattern starts only where a run of
+   its characters starts and every repetition is bounded, so each pattern runs in time
+   linear in the text (tests/test_pii_linear.py feeds 1 MB runs of every class).
+3. A confirmer checks the candidate: phone numbers with `phonenumbers` in the configured
+   regions, IBANs, SSNs and EAN barcodes with `python-stdnum`, cards by issuer prefix, length
+   and Luhn, IP addresses with `ipaddress`, Korean registration numbers by a plausible birth
+   date (not the check digit: numbers issued since October 2020 end in random digits).
+4. Words just before a candidate (Korean and English) settle ambiguous shapes: a bare
+   ten-digit number is a phone only after 전화/Tel/Mobile…, a 13-digit number next to
+   법인/사업자/바코드/EAN/epoch is not a registration number.
 """
 
 import ipaddress
 import re
+import sys
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 # A line (or cell) that holds this marker is never reported: for true negatives in code
 # and docs, e.g. an example email. `.pii-allowlist` (one value per line) does the same for
@@ -23,140 +39,483 @@ ALLOWLIST_FILE = ".pii-allowlist"
 # Kinds that identify a person on their own (name aside, which no pattern finds reliably).
 DIRECT_IDENTIFIERS = {"email", "phone", "kr_rrn", "kr_frn", "us_ssn", "card", "iban"}
 
+# Regions whose national phone formats (no `+country`) are tried, in order. Every region
+# added finds more national numbers and lets more random digit strings through; the
+# project setting `[tool.ml-playbook] pii-phone-regions` in pyproject.toml changes it.
+DEFAULT_PHONE_REGIONS = ("KR", "US", "GB", "DE", "JP")
+SETTINGS_FILE = "pyproject.toml"
 
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    pattern: str  # RE2-compatible, so DuckDB can run it too
-    validate: Callable[[str], bool]
-    description: str
+# ---------------------------------------------------------------------------------------
+# Normalisation: one character for one character, so spans need no mapping back.
+
+_SAME_WIDTH = {
+    **{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)},  # full-width ASCII
+    0x3000: " ",  # ideographic space
+    **dict.fromkeys((0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F), " "),
+    # hyphen, non-breaking hyphen, figure dash, en/em dash, bar, minus, small/katakana marks
+    **dict.fromkeys((0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63,
+                     0x30FC, 0x2043, 0x02D7), "-"),
+}  # fmt: skip
 
 
-def _phone(candidate: str) -> bool:
-    import phonenumbers  # imported on first use: a hook run without phones never pays for it
+def normalise(text: str) -> str:
+    """`text` with full-width forms, dashes and spaces made ASCII; same length as `text`."""
+    return text if text.isascii() else text.translate(_SAME_WIDTH)
 
-    digits = re.sub(r"\D", "", candidate)
-    region = None if candidate.startswith("+") else ("KR" if digits.startswith("0") else "US")
+
+# ---------------------------------------------------------------------------------------
+# Context: the words just before a candidate.
+
+CONTEXT_CHARS = 32
+_PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "tel",
+                "phone", "mobile", "cell", "fax", "call", "contact", "whatsapp", "電話", "携帯",
+                "telefon", "handy", "rufnummer", "☎", "📞")  # fmt: skip
+_RRN_WORDS = ("주민", "외국인", "등록번호", "rrn", "frn", "resident", "registration no",
+              "foreigner", "alien")  # fmt: skip
+_SSN_WORDS = ("ssn", "social security", "사회보장", "tin", "taxpayer")
+_CARD_WORDS = ("card", "카드", "visa", "master", "amex", "결제", "credit", "debit")
+# Words that make a number something else: an order, a barcode, a company, a time.
+_NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business reg", "바코드", "barcode",
+                 "ean", "gtin", "upc", "isbn", "epoch", "timestamp", "unix", "millis", "타임스탬프",
+                 "order", "주문", "invoice", "송장", "tracking", "운송장", "serial", "일련번호",
+                 "account", "계좌", "우편", "zip", "postal", "sku", "상품코드", "model")  # fmt: skip
+_VERSION_WORDS = ("version", "ver", "release", "build", "버전", "릴리스", "v", "==", ">=", "<=",
+                  "~=", "netmask", "mask", "subnet", "넷마스크", "서브넷", "oid", "section", "§",
+                  "chapter", "table", "figure", "그림", "표", "절")  # fmt: skip
+
+
+def _before(text: str, start: int) -> str:
+    return text[max(0, start - CONTEXT_CHARS) : start].lower()
+
+
+def _nearest(window: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> int:
+    """+1 if the nearest keyword to the end of `window` is a positive one, -1 if negative, 0 if none."""
+    best, verdict = -1, 0
+    for words, sign in ((positive, 1), (negative, -1)):
+        for word in words:
+            at = window.rfind(word)
+            if at >= 0 and at + len(word) > best:
+                best, verdict = at + len(word), sign
+    return verdict
+
+
+def _has(window: str, words: tuple[str, ...]) -> bool:
+    return any(word in window for word in words)
+
+
+# ---------------------------------------------------------------------------------------
+# Boundaries, checked on the normalised text around a span.
+
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_DIGITS = frozenset("0123456789")
+_NOT_AFTER_NUMBER = r"(?<![0-9A-Za-z])(?<![0-9][.\-])"  # not inside a dotted/dashed digit chain
+
+
+def _ends_cleanly(text: str, end: int) -> bool:
+    """No ASCII letter or digit next, and not `-x` / `.5` continuing a longer token."""
+    following = text[end : end + 2]
+    if not following:
+        return True
+    if following[0] in _ALNUM:
+        return False
+    if len(following) == 2 and following[1] in _ALNUM:
+        return not (following[0] == "-" or (following[0] == "." and following[1] in _DIGITS))
+    return True
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c in _DIGITS)
+
+
+# ---------------------------------------------------------------------------------------
+# Confirmers: (normalised text, regex match, context) -> confirmed span or None.
+
+Span = tuple[int, int]
+
+
+def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
+    local, domain = found.group("local"), found.group("domain")
+    start, end = found.span()
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return None
+    labels = domain.lower().split(".")
+    if labels[-1] in _FILE_EXTENSIONS or re.fullmatch(r"[0-9]+x", labels[0]):
+        return None  # icon@2x.png, not an address
+    if text[end : end + 1] == ":" and text[end + 1 : end + 2] not in ("", " "):
+        return None  # git@github.com:owner/repo, an SSH remote
+    return start, end
+
+
+_FILE_EXTENSIONS = frozenset(
+    "png jpg jpeg gif svg webp ico bmp tif tiff pdf js mjs ts tsx jsx css scss json yaml yml "
+    "toml txt html htm xml csv tsv parquet ipynb gz tgz zip whl lock log mp3 mp4 wav mov".split()
+)
+
+# Century of a Korean registration number by its 7th digit: residents 1-4, foreigners 5-8.
+# 9 and 0 (born in the 1800s) identify nobody alive: a 13-digit epoch in milliseconds has 0 there.
+_CENTURY = {"1": 1900, "2": 1900, "3": 2000, "4": 2000, "5": 1900, "6": 1900, "7": 2000, "8": 2000}
+OLDEST_AGE = 110
+
+
+def _birth_date(digits: str) -> date | None:
+    century = _CENTURY.get(digits[6])
+    if century is None:
+        return None
+    try:
+        born = date(century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
+    except ValueError:
+        return None
+    today = date.today()
+    return born if today.year - OLDEST_AGE <= born.year and born <= today else None
+
+
+def _rrn_check_digit_holds(digits: str) -> bool:
+    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+    total = sum(int(d) * w for d, w in zip(digits, weights, strict=False))
+    return (11 - total % 11) % 10 == int(digits[12])
+
+
+def _ean13_holds(digits: str) -> bool:
+    from stdnum import ean
+
+    return ean.is_valid(digits)
+
+
+def _confirm_registration(text: str, found: re.Match, context: str) -> Span | None:
+    start, end = found.span()
+    if not _ends_cleanly(text, end):
+        return None
+    digits = _digits(found.group(0))
+    if _birth_date(digits) is None:
+        return None
+    window = context + _before(text, start)
+    verdict = _nearest(window, _RRN_WORDS, _NOT_PERSONAL)
+    if verdict < 0:
+        return None  # 법인등록번호, 바코드, epoch …
+    separator = found.group("sep")
+    if separator == " " and verdict <= 0:
+        return None  # `900101 1234567` is two numbers unless a keyword says otherwise
+    if not separator and verdict <= 0:
+        # 13 bare digits: a barcode when the EAN check digit holds and the RRN one does not.
+        if _ean13_holds(digits) and not _rrn_check_digit_holds(digits):
+            return None
+    return start, end
+
+
+def _registration_kind(value: str) -> str:
+    return "kr_frn" if _digits(value)[6] in "5678" else "kr_rrn"
+
+
+def _confirm_ssn(text: str, found: re.Match, context: str) -> Span | None:
+    from stdnum.us import ssn
+
+    start, end = found.span()
+    if not _ends_cleanly(text, end) or not ssn.is_valid(_digits(found.group(0))):
+        return None
+    window = context + _before(text, start)
+    if found.group("sep") != "-" and not _has(window, _SSN_WORDS):
+        return None  # nine bare or spaced digits are an SSN only after SSN / social security
+    if _nearest(window, _SSN_WORDS, _NOT_PERSONAL) < 0:
+        return None
+    return start, end
+
+
+# (prefixes, valid lengths): Amex; Visa; Mastercard 51-55 and 2221-2720; Discover 6011, 644-649,
+# 65; JCB 3528-3589; UnionPay 62; Diners 300-305, 36, 38-39; Mir 2200-2204; Maestro.
+_CARD_RANGES = (
+    (("34", "37"), (15,)),
+    (("4",), (13, 16, 19)),
+    ((*map(str, range(51, 56)), *map(str, range(2221, 2721))), (16,)),
+    (("6011", *map(str, range(644, 650)), "65"), (16, 17, 18, 19)),
+    (tuple(map(str, range(3528, 3590))), (16, 17, 18, 19)),
+    (("62",), (16, 17, 18, 19)),
+    ((*map(str, range(300, 306)), "36", "38", "39"), (14, 15, 16, 17, 18, 19)),
+    (tuple(map(str, range(2200, 2205))), (16, 17, 18, 19)),
+    (("5018", "5020", "5038", "5893", "6304", "6759", "6761", "6762", "6763"), (12, 13, 14, 15, 16, 17, 18, 19)),
+)  # fmt: skip
+
+
+def _card_number_holds(digits: str) -> bool:
+    from stdnum import luhn
+
+    # Issuer prefix and length first: a random number passes Luhn one time in ten.
+    return any(
+        digits.startswith(prefixes) and len(digits) in lengths
+        for prefixes, lengths in _CARD_RANGES
+    ) and luhn.is_valid(digits)
+
+
+def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
+    start, end = found.span()
+    if not _ends_cleanly(text, end) or not _card_number_holds(_digits(found.group(0))):
+        return None
+    if text[max(0, start - 2) : start - 1] in _ALNUM and text[start - 1 : start] == "-":
+        return None  # a segment of a dashed id (a UUID's digits), not a card
+    if _nearest(context + _before(text, start), _CARD_WORDS, _NOT_PERSONAL) < 0:
+        return None
+    return start, end
+
+
+def _confirm_iban(text: str, found: re.Match, context: str) -> Span | None:
+    from stdnum import iban
+
+    start, end = found.span()
+    # The pattern runs on past the IBAN into following words; drop groups until it is valid.
+    while end - start >= 15:
+        if _ends_cleanly(text, end) and iban.is_valid(text[start:end]):
+            return start, end
+        cut = text.rfind(" ", start, end)
+        if cut < 0:
+            break
+        end = cut
+    return None
+
+
+def _ip_address(value: str):
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def _confirm_ipv4(text: str, found: re.Match, context: str) -> Span | None:
+    start, end = found.span()
+    address = _ip_address(found.group(0))
+    if address is None or not _ends_cleanly(text, end):
+        return None
+    if address.is_unspecified or address.is_loopback or _is_netmask(int(address)):
+        return None
+    window = _before(text, start).rstrip()
+    if window.endswith(("v", "@", "=")) or _has_word(window[-24:], _VERSION_WORDS):
+        return None  # version 1.2.3.4, v2.10.1.0, pkg==1.2.3.4, section 3.2.1.4
+    return start, end
+
+
+def _has_word(window: str, words: tuple[str, ...]) -> bool:
+    """A keyword as a whole word (`v` alone, not the `v` of `server`)."""
+    tokens = set(re.split(r"[^0-9a-z가-힣§=<>~]+", window))
+    return any(word in tokens for word in words) or any(
+        len(word) > 3 and word in window for word in words
+    )
+
+
+def _is_netmask(value: int) -> bool:
+    """255.255.255.0, 255.255.0.0 …: ones then zeros, starting with 255."""
+    inverted = ~value & 0xFFFFFFFF
+    return value >> 24 == 0xFF and inverted & (inverted + 1) == 0
+
+
+_V4_TAIL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+
+
+def _confirm_ipv6(text: str, found: re.Match, context: str) -> Span | None:
+    start, end = found.span()
+    if text[end : end + 1] == "." and text[end - 1 : end] != ":":
+        # ::ffff:192.0.2.1: the pattern stopped inside the dotted tail; take the whole tail.
+        colon = text.rfind(":", start, end)
+        tail = _V4_TAIL.match(text, colon + 1)
+        if not tail:
+            return None
+        end = tail.end()
+    value = text[start:end]
+    if text[end : end + 1] == ":" or not _ends_cleanly(text, end):
+        return None
+    address = _ip_address(value)
+    if address is None or address.version != 6 or address.is_unspecified or address.is_loopback:
+        return None
+    groups = [group for group in value.split(":") if group]
+    if not any(c in _DIGITS for c in value) or (len(groups) < 3 and max(map(len, groups)) < 3):
+        return None  # Foo::Bar, a::b in code
+    return start, end
+
+
+# ---------------------------------------------------------------------------------------
+# Phone numbers.
+
+
+@lru_cache(maxsize=8)
+def phone_regions(settings: str = SETTINGS_FILE) -> tuple[str, ...]:
+    """The regions from `[tool.ml-playbook] pii-phone-regions` in `settings`, else the default.
+
+    A malformed setting is reported on stderr (one line) and the default is used, so a typo
+    never turns the scan off.
+    """
+    path = Path(settings)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return DEFAULT_PHONE_REGIONS
+    value = data.get("tool", {}).get("ml-playbook", {}).get("pii-phone-regions")
+    if value is None:
+        return DEFAULT_PHONE_REGIONS
+    import phonenumbers
+
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(r, str) and r.upper() in phonenumbers.SUPPORTED_REGIONS for r in value)
+    ):
+        return tuple(region.upper() for region in value)
+    print(
+        f"{settings}: [tool.ml-playbook] pii-phone-regions must be a list of region codes "
+        f'such as ["KR", "US"]; using {list(DEFAULT_PHONE_REGIONS)}.',
+        file=sys.stderr,
+    )
+    return DEFAULT_PHONE_REGIONS
+
+
+def _valid_in(candidate: str, region: str | None, possible: bool = False) -> bool:
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.is_valid_number(number)
+    if phonenumbers.is_valid_number(number):
+        return True
+    return possible and phonenumbers.is_possible_number(number)
 
 
-def _card(candidate: str) -> bool:
-    from stdnum import luhn
-
-    digits = re.sub(r"\D", "", candidate)
-    # Issuer prefix and length, then Luhn: a random 16-digit number passes Luhn one time in
-    # ten, so prefix and length do most of the work.
-    lengths = next((n for prefix, n in _CARD_LENGTHS if digits.startswith(prefix)), ())
-    return len(digits) in lengths and luhn.is_valid(digits)
+_DATE_SHAPE = re.compile(
+    r"(?:[0-9]{4}[./\-](?:0?[1-9]|1[0-2])[./\-][0-9]{1,2}"
+    r"|[0-9]{1,2}[./\-][0-9]{1,2}[./\-](?:19|20)?[0-9]{2})(?![0-9])"
+)
+_GROUP_END = re.compile(r"[0-9)](?=[^0-9)]|$)")
 
 
-# (prefix, valid lengths): Amex, Visa, Mastercard (51-55, 2221-2720), Discover, JCB, UnionPay
-_CARD_LENGTHS = (
-    ("34", (15,)), ("37", (15,)), ("4", (13, 16, 19)),
-    *((str(p), (16,)) for p in range(51, 56)), *((str(p), (16,)) for p in range(22, 28)),
-    ("6011", range(16, 20)), ("65", range(16, 20)), ("35", range(16, 20)), ("62", range(16, 20)),
-)  # fmt: skip
+def _cut_points(text: str, start: int, end: int) -> list[int]:
+    """Where the candidate may end, longest first: after each digit group."""
+    return [m.end() for m in _GROUP_END.finditer(text, start, end)][::-1]
 
 
-def _iban(candidate: str) -> bool:
-    from stdnum import iban
+def _confirm_phone(text: str, found: re.Match, context: str, regions: tuple[str, ...]) -> Span | None:
+    start = found.start()
+    window = context + _before(text, start)
+    verdict = _nearest(window, _PHONE_WORDS, _NOT_PERSONAL)
+    if verdict < 0:
+        return None
+    international = text[start] == "+"
+    for end in _cut_points(text, start, found.end()):
+        value = text[start:end]
+        digits = _digits(value)
+        if not 7 <= len(digits) <= 15 or not _ends_cleanly(text, end):
+            continue
+        if international:
+            if _valid_in(value, None, possible=verdict > 0):
+                return start, end
+            continue
+        if _DATE_SHAPE.match(value) and verdict <= 0:
+            return None
+        bare = value.isdigit()
+        if bare and verdict <= 0 and not re.fullmatch(r"01[016789][0-9]{7,8}", value):
+            continue  # bare digits are a phone only after a phone keyword (Korean mobiles aside)
+        leading_zero = digits.startswith("0")
+        for region in regions:
+            # National formats outside North America start with the trunk prefix 0.
+            if (region in _NANP) == leading_zero:
+                continue
+            if _valid_in(value, region, possible=verdict > 0):
+                return start, end
+    return None
 
-    return iban.is_valid(candidate)
+
+_NANP = {"US", "CA", "AG", "AI", "AS", "BB", "BM", "BS", "DM", "DO", "GD", "GU", "JM", "KN",
+         "KY", "LC", "MP", "MS", "PR", "SX", "TC", "TT", "VC", "VG", "VI"}  # fmt: skip
 
 
-def _us_ssn(candidate: str) -> bool:
-    from stdnum.us import ssn
-
-    return ssn.is_valid(candidate)
+# ---------------------------------------------------------------------------------------
+# The kinds.
 
 
-def _ip(candidate: str) -> bool:
-    try:
-        address = ipaddress.ip_address(candidate)
-    except ValueError:
-        return False
-    # Unspecified and loopback addresses identify nobody.
-    return not (address.is_unspecified or address.is_loopback)
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    pattern: str  # Python; finds candidates, linear in the text
+    confirm: Callable[[str, re.Match, str], Span | None]
+    description: str
+    needs: str  # a character every candidate holds: a line without it skips this kind
 
 
-# Century by the 7th digit: residents 1-4 (and 9, 0 for the 1800s), foreigners 5-8.
-_CENTURY = {"1": 1900, "2": 1900, "3": 2000, "4": 2000, "5": 1900, "6": 1900, "7": 2000,
-            "8": 2000, "9": 1800, "0": 1800}  # fmt: skip
-
-
-def _registration_date_is_plausible(candidate: str) -> bool:
-    digits = re.sub(r"\D", "", candidate)
-    century = _CENTURY[digits[6]]
-    try:
-        born = date(century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
-    except ValueError:
-        return False
-    return born <= date.today()
-
+_EMAIL_DOMAIN_TLD = (
+    r"(?:[A-Za-z]{2,24}(?![A-Za-z0-9])|xn--[A-Za-z0-9\-]{1,59}"
+    r"|한국|닷컴|닷넷|中国|中國|公司|网络|台灣|台湾|香港|日本|みんな|コム|рф|бел|укр|срб|қаз|ελ"
+    r"|[^\W\d_A-Za-z]{2,24}(?![^\W_]))"
+)
 
 KINDS = (
     Kind(
         "email",
-        r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
-        lambda _: True,
+        r"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9._%+\-]{1,64})@"
+        r"(?P<domain>(?:[^\W_][\w\-]{0,62}\.){1,8}" + _EMAIL_DOMAIN_TLD + ")",
+        _confirm_email,
         "email address",
+        "@",
     ),
     Kind(
-        "kr_rrn",
-        r"\b\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-?[1-490]\d{6}\b",
-        _registration_date_is_plausible,
+        "kr_rrn",  # and kr_frn: one pattern, the 7th digit decides
+        _NOT_AFTER_NUMBER
+        + r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?P<sep>-|[ ])?[1-8][0-9]{6}",
+        _confirm_registration,
         "Korean resident registration number",
+        "",
     ),
     Kind(
-        "kr_frn",
-        r"\b\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])-?[5-8]\d{6}\b",
-        _registration_date_is_plausible,
-        "Korean foreigner registration number",
+        "us_ssn",
+        _NOT_AFTER_NUMBER + r"[0-9]{3}(?P<sep>[\- ]?)[0-9]{2}(?P=sep)[0-9]{4}",
+        _confirm_ssn,
+        "US social security number",
+        "",
     ),
-    Kind("us_ssn", r"\b\d{3}-\d{2}-\d{4}\b", _us_ssn, "US social security number"),
-    Kind("card", r"\b\d(?:[ -]?\d){12,18}\b", _card, "payment card number"),
+    Kind(
+        "card",
+        _NOT_AFTER_NUMBER
+        + r"(?:[0-9]{12,19}"
+        r"|[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{1,4}(?:(?P=s)[0-9]{3})?"
+        r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5})",
+        _confirm_card,
+        "payment card number",
+        "",
+    ),
     Kind(
         "iban",
-        r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b",
-        _iban,
+        r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}",
+        _confirm_iban,
         "IBAN (bank account)",
+        "",
     ),
     Kind(
         "phone",
-        r"\+\d{1,3}[ .-]?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,4}"
-        r"|\b0\d{1,2}[ .-]?\d{3,4}[ .-]?\d{4}\b"
-        r"|\(\d{3}\) ?\d{3}-\d{4}|\b\d{3}-\d{3}-\d{4}\b",
-        _phone,
+        # + international, or a national number: (0xx) / 0x… / North American shapes. The
+        # run is bounded; the confirmer drops trailing groups until a region accepts it.
+        r"(?<![0-9A-Za-z+])(?<![0-9][.\-])"
+        r"(?:\+[ ]?[0-9]|\(0[0-9]{1,4}\)|\([2-9][0-9]{2}\)|0[0-9]|1[ .\-]?[2-9]|[2-9][0-9]{2})"
+        r"[0-9 .\-/()]{3,20}[0-9]",
+        None,  # needs the regions: see _confirmer()
         "phone number",
+        "",
     ),
     Kind(
         "ipv4",
-        r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b",
-        _ip,
+        _NOT_AFTER_NUMBER + r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
+        _confirm_ipv4,
         "IPv4 address",
+        ".",
     ),
     Kind(
         "ipv6",
-        r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"
-        r"|\b(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4}\b",
-        _ip,
+        r"(?<![0-9A-Za-z:.])[0-9A-Fa-f:]{2,39}",
+        _confirm_ipv6,
         "IPv6 address",
+        ":",
     ),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
+KINDS_BY_NAME["kr_frn"] = Kind(
+    "kr_frn", KINDS_BY_NAME["kr_rrn"].pattern, _confirm_registration,
+    "Korean foreigner registration number", "",
+)  # fmt: skip
 _COMPILED = [(kind, re.compile(kind.pattern)) for kind in KINDS]
-# What comes just before a number that is a version, not an address: v1.2.3.4, version 1.2.3.4
-_VERSION_PREFIX = re.compile(r"(?:\bv|version\W{0,4}|==|>=|<=|~=)$", re.IGNORECASE)
-
-
-def _looks_like_a_version(text: str, start: int, end: int) -> bool:
-    """v1.2.3.4, version 1.2.3.4, ==1.2.3.4, or four numbers inside a longer dotted run."""
-    before, after = text[max(0, start - 12) : start], text[end : end + 2]
-    return bool(_VERSION_PREFIX.search(before) or re.match(r"\.\d", after) or before.endswith("."))
+_HAS_DIGIT = re.compile(r"[0-9]")
 
 
 @dataclass(frozen=True)
@@ -166,20 +525,44 @@ class Match:
     start: int
 
 
-def find(text: str, allowlist: frozenset[str] = frozenset()) -> Iterator[Match]:
-    """Every piece of personal data in `text`, each span reported once (first kind wins)."""
-    taken: list[tuple[int, int]] = []
+def find(
+    text: str,
+    allowlist: frozenset[str] = frozenset(),
+    *,
+    context: str = "",
+    regions: tuple[str, ...] | None = None,
+) -> Iterator[Match]:
+    """Every piece of personal data in `text`, each span reported once (the longest wins).
+
+    `context` is read like words just before every candidate (a table's column name);
+    `regions` are the phone regions for national formats (default: the project setting).
+    """
+    normal = normalise(text)
+    if not _HAS_DIGIT.search(normal) and "@" not in normal:
+        return
+    regions = phone_regions() if regions is None else regions
+    context = context.lower() + " " if context else ""
+    confirmed: list[tuple[int, int, str]] = []
     for kind, pattern in _COMPILED:
-        for found in pattern.finditer(text):
-            start, end = found.span()
-            value = found.group(0)
-            if value in allowlist or any(s < end and start < e for s, e in taken):
+        if kind.needs and kind.needs not in normal:
+            continue
+        confirm = kind.confirm or (lambda t, m, c: _confirm_phone(t, m, c, regions))
+        position = 0
+        while (found := pattern.search(normal, position)) is not None:
+            span = confirm(normal, found, context)
+            if span is None:
+                position = found.start() + 1
                 continue
-            if kind.name.startswith("ip") and _looks_like_a_version(text, start, end):
-                continue
-            if kind.validate(value):
-                taken.append((start, end))
-                yield Match(kind.name, value, start)
+            confirmed.append((*span, kind.name))
+            position = span[1]
+    taken: list[tuple[int, int]] = []
+    for start, end, name in sorted(confirmed, key=lambda c: (c[0] - c[1], c[0])):
+        value = text[start:end]
+        if value in allowlist or any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        kind = _registration_kind(value) if name == "kr_rrn" else name
+        yield Match(kind, value, start)
 
 
 def mask(value: str) -> str:

@@ -8,12 +8,15 @@ signed off).
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
+from . import safe_yaml
+from ._common import NotRegular, Skip, clip, read_text, shown
+
 RECORDS_DIR = Path("data/sources")
+MAX_BYTES = 1024 * 1024  # a record is a page of YAML
 # What git may hold under data/ that is not a data set: docs, DVC pointers, the records.
 DATA_DIR_DOCS = {"README.md", ".gitignore", ".gitkeep"}
 
@@ -42,9 +45,11 @@ class Record:
 
     def covers(self, data_path: str) -> bool:
         target = PurePosixPath(data_path)
-        return any(
+        paths = self.data.get("paths")
+        return isinstance(paths, list) and any(
             target == PurePosixPath(p) or PurePosixPath(p) in target.parents
-            for p in self.data.get("paths", [])
+            for p in paths
+            if isinstance(p, str)
         )
 
 
@@ -56,47 +61,45 @@ def schema() -> dict:
 
 
 def load_record(path: Path) -> Record:
-    """The record at `path`, with a one-line problem per thing to fix (empty when valid)."""
-    import yaml
+    """The record at `path`, with a one-line problem per thing to fix (empty when valid).
+
+    Whatever the file holds (not text, not YAML, an alias bomb, an impossible date), the
+    answer is a record with problems, never an exception: one bad record must not stop the
+    others from being checked.
+    """
     from jsonschema import Draft202012Validator
 
     record = Record(path)
+    where = shown(str(path))
     try:
-        record.data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_text(str(path), MAX_BYTES)
+        if text is None:
+            raise Skip(f"{where}: a binary file, not a record; write it as YAML text.")
+        data = safe_yaml.load(text)
+    except NotRegular:
+        record.problems.append(f"{where}: not a regular file; a record is a YAML file.")
+        return record
+    except Skip as unreadable:
+        record.problems.append(str(unreadable))
+        return record
+    except safe_yaml.Refused as refused:
+        record.problems.append(f"{where}: {refused}; fix the record.")
+        return record
+    if not isinstance(data, dict):
         record.problems.append(
-            f"{path}: cannot be read as UTF-8 text ({error.__class__.__name__})."
+            f"{where}: a record is a mapping of fields (name, paths, owner, ...)."
         )
         return record
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        record.problems.append(f"{path}: not valid YAML{where}; fix the syntax.")
-        return record
-    if not isinstance(record.data, dict):
-        record.problems.append(
-            f"{path}: a record is a mapping of fields (name, paths, owner, ...)."
-        )
-        record.data = {}
-        return record
+    record.data = data
     validator = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    for error in sorted(validator.iter_errors(_plain(record.data)), key=lambda e: list(e.path)):
-        where = ".".join(str(part) for part in error.path) or "(top level)"
-        record.problems.append(f"{path}: {where}: {error.message}.")
-    if record.valid and record.data["name"] != path.stem:
+    for error in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
+        field_path = clip(".".join(str(part) for part in error.path)) or "(top level)"
+        record.problems.append(f"{where}: {field_path}: {clip(error.message, 200)}.")
+    if record.valid and data["name"] != path.stem:
         record.problems.append(
-            f"{path}: name '{record.data['name']}' must match the file name '{path.stem}'."
+            f"{where}: name '{data['name']}' must match the file name '{clip(path.stem)}'."
         )
     return record
-
-
-def _plain(value):
-    """YAML reads unquoted dates as dates; the schema checks them as ISO strings."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value.isoformat() if isinstance(value, date) else value
 
 
 def load_records(root: Path = Path(".")) -> list[Record]:

@@ -41,7 +41,9 @@ def test_binary_files_are_skipped_and_non_utf8_text_is_named(repo, capsys):
 
 def test_a_huge_file_is_refused_with_what_to_do(repo, capsys):
     assert main([repo("dump.txt", "x" * (5 * 1024 * 1024 + 10))]) == 1
-    assert "too large to scan as text" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "dump.txt: over 5 MB, too large to check" in out
+    assert "`uv run dvc add dump.txt`" in out
 
 
 def test_an_empty_file_passes(repo):

@@ -44,5 +44,5 @@ def test_a_placeholder_is_refused(repo, capsys):
 
 
 def test_a_file_that_is_not_utf8_is_a_clear_error(repo, capsys):
-    assert main([repo("docs/process.md", b"\xff\xfe\x00bad")]) == 1
+    assert main([repo("docs/process.md", b"caf\xe9 menu")]) == 1
     assert "save it as UTF-8" in capsys.readouterr().out
