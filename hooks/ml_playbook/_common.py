@@ -101,11 +101,12 @@ def argument(name: str) -> str:
 
 
 def clip(text: str, limit: int = SHOWN_CHARS) -> str:
-    """A piece of a file's content fit to echo in a one-line message: at most `limit`
-    characters, control characters escaped."""
-    cut = text[:limit]
-    cut = cut if cut.isprintable() else repr(cut)[1:-1]
-    return cut + ("…" if len(text) > limit else "")
+    """A piece of a file's content fit to echo in a one-line message: control characters
+    escaped, at most `limit` characters, `…` where it was cut."""
+    cut = text[: limit + 1]
+    if not cut.isprintable():
+        cut = repr(cut)[1:-1]
+    return cut if len(cut) <= limit and len(text) <= limit else cut[:limit] + "…"
 
 
 class Skip(Exception):
@@ -122,17 +123,31 @@ class TooLarge(Skip):
     """A regular file larger than the hook reads."""
 
 
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def require_regular(name: str) -> os.stat_result:
     """The status of `name`, a regular file (symlinks followed). Raises NotRegular for
     anything else and Skip for a path that does not exist at all."""
     try:
         status = os.stat(name)
-    except OSError as error:
-        if error.errno == errno.ENOENT and not os.path.lexists(name):
+    except (OSError, ValueError) as error:
+        if not os.path.lexists(name):
             raise Skip(f"{shown(name)}: no such file.") from None
-        raise NotRegular(f"{shown(name)}: skipped, cannot be read ({error.strerror}).") from None
+        code = getattr(error, "errno", None)
+        why = {errno.ENOENT: "a dangling symlink", errno.ELOOP: "a symlink loop"}.get(
+            code, f"cannot be read ({getattr(error, 'strerror', None) or error})"
+        )
+        raise NotRegular(f"{shown(name)}: skipped, {why}.") from None
     if not stat.S_ISREG(status.st_mode):
-        raise NotRegular(f"{shown(name)}: skipped, not a regular file.")
+        kind = next((kind for test, kind in _KINDS if test(status.st_mode)), "not a regular file")
+        raise NotRegular(f"{shown(name)}: skipped, {kind}, not a regular file.")
     return status
 
 
