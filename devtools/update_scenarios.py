@@ -1,0 +1,196 @@
+"""A generated project changed as a team would change it, then updated: for tests and benchmarks.
+
+The team's changes are written against what every version of the generated project has (a
+README, params.yaml with numbers, the package, provenance records in data/sources/), so
+they keep applying while the template evolves.
+"""
+
+import re
+import subprocess
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from copier import run_copy, run_update
+
+from devtools.release_history import RENAMED
+
+# The first `key: number` line of params.yaml (no nested quantifiers: linear time).
+_NUMBER_LINE = re.compile(r"^(\s*[A-Za-z_][\w-]*:[ \t]*)(\d+)([ \t]*(#.*)?)$", re.MULTILINE)
+# A line of the template's README prose that no release rewrites: the team appends below it.
+TEAM_README_SECTION = "\n## Our team's notes\n\nWe retrain on the first Monday of each month.\n"
+TEAM_DESCRIPTION = "Churn model of the retention team, rewritten by us."
+TEAM_NOTEBOOK_NOTE = "\nOur team keeps notebooks for one quarter, then moves code to `src/`.\n"
+DELETED_BY_TEAM = "sql/README.md"
+
+
+def git(project: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--allow-empty", "--no-verify", "--message", message)
+
+
+def start_project(template_url: str, tag: str, dest: Path, answers: dict | None = None) -> Path:
+    """Render `tag` with defaults (and `answers`), and commit it as the project's first commit."""
+    run_copy(template_url, dest, data=answers or {}, defaults=True, vcs_ref=tag, quiet=True)
+    git(dest, "init", "--quiet", "--initial-branch=main")
+    commit_all(dest, f"Start from the template at {tag}")
+    return dest
+
+
+@dataclass
+class TeamEdits:
+    """What the team wrote: whole files, lines inside generated files, deletions.
+
+    An update must keep all of it: the files as written, the lines somewhere in their file
+    (the template may change the lines around them), and the deleted files absent.
+    """
+
+    written: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, str] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
+
+    def write(self, project: Path, name: str, text: str) -> None:
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        self.written[name] = text
+
+    def insert(self, project: Path, name: str, position: int, text: str) -> None:
+        path = project / name
+        old = path.read_text()
+        path.write_text(old[:position] + text + old[position:])
+        self.lines[name] = text
+
+    def delete(self, project: Path, name: str) -> None:
+        (project / name).unlink()
+        self.deleted.append(name)
+
+    def lost(self, project: Path) -> list[str]:
+        """The edits the project no longer holds, one line each."""
+        lost = [
+            f"{name}: the team's text is gone"
+            for name, text in self.written.items()
+            if not (project / name).is_file() or (project / name).read_text() != text
+        ]
+        lost += [
+            f"{name}: the team's lines are gone"
+            for name, text in self.lines.items()
+            if not (project / name).is_file() or text not in (project / name).read_text()
+        ]
+        lost += [
+            f"{name}: deleted by the team, back again"
+            for name in self.deleted
+            if (project / name).exists()
+        ]
+        return lost
+
+
+def package_of(project: Path) -> str:
+    return next(path.name for path in (project / "src").iterdir() if path.is_dir())
+
+
+def team_edits(project: Path) -> TeamEdits:
+    """Edit the project as a team does, where the template's releases do not write, and commit."""
+    edits = TeamEdits()
+    package = package_of(project)
+    readme = (project / "README.md").read_text()
+    edits.insert(project, "README.md", len(readme), TEAM_README_SECTION)
+    edits.write(
+        project,
+        f"src/{package}/team_features.py",
+        '"""Features the team added."""\n\n\n'
+        "def tenure_bucket(months: int) -> str:\n"
+        '    """Short (under a year), medium (under three) or long tenure."""\n'
+        "    if months < 12:\n"
+        '        return "short"\n'
+        '    return "medium" if months < 36 else "long"\n',
+    )
+    edits.write(
+        project,
+        "tests/test_team_features.py",
+        f"from {package}.team_features import tenure_bucket\n\n\n"
+        "def test_tenure_buckets_split_at_one_and_three_years():\n"
+        '    assert [tenure_bucket(m) for m in (3, 12, 40)] == ["short", "medium", "long"]\n',
+    )
+    params = (project / "params.yaml").read_text()
+    match = _NUMBER_LINE.search(params)
+    if match is None:
+        raise ValueError("params.yaml has no `key: number` line for the team to change")
+    changed = f"{match.group(1)}{int(match.group(2)) + 1}{match.group(3)}"
+    (project / "params.yaml").write_text(params[: match.start()] + params[match.end() :])
+    edits.insert(project, "params.yaml", match.start(), changed)
+    edits.write(project, "data/samples/team_survey.csv", "customer_id,score\nc-001,4\nc-002,5\n")
+    edits.write(project, "data/sources/team_survey.yml", _provenance_record(project))
+    edits.delete(project, DELETED_BY_TEAM)
+    commit_all(project, "Team changes")
+    return edits
+
+
+def _provenance_record(project: Path) -> str:
+    """A record for the team's sample, shaped like the template's own records (so it stays valid)."""
+    template_record = sorted((project / "data" / "sources").glob("*.yml"))[0]
+    record = yaml.safe_load(template_record.read_text())
+    record.update(
+        name="team_survey",
+        description="Satisfaction scores the retention team collected; no personal data.",
+        paths=["data/samples/team_survey.csv"],
+    )
+    record["lineage"] = {"produced_by": ["retention team survey"], "consumed_by": []}
+    return yaml.safe_dump(record, sort_keys=False, allow_unicode=True)
+
+
+def edit_description(project: Path) -> None:
+    """Rewrite the README line under the title, which the minor release also changes."""
+    readme = project / "README.md"
+    lines = readme.read_text().split("\n")
+    lines[2] = TEAM_DESCRIPTION
+    readme.write_text("\n".join(lines))
+    commit_all(project, "Our description")
+
+
+def edit_renamed_file(project: Path) -> str:
+    """Add a line to the file the rename release moves; return the project's new text."""
+    path = project / RENAMED[0]
+    text = path.read_text() + TEAM_NOTEBOOK_NOTE
+    path.write_text(text)
+    commit_all(project, "Our notebook rule")
+    return text
+
+
+def update(project: Path, tag: str, trust: bool = False) -> float:
+    """`copier update --defaults` to `tag`; return the seconds it took."""
+    started = time.perf_counter()
+    run_update(project, defaults=True, overwrite=True, vcs_ref=tag, unsafe=trust, quiet=True)
+    return time.perf_counter() - started
+
+
+def pins(project: Path) -> dict[str, str]:
+    """The template version as the project records it: answers, hook package, hooks."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    sources = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["uv"]["sources"]
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooks = [repo for repo in config["repos"] if repo["repo"] != "local"]
+    return {
+        "answers": answers["_commit"],
+        "package": sources["ml-playbook"]["rev"],
+        "hooks": hooks[0]["rev"],
+    }
+
+
+def changed_files(project: Path) -> list[str]:
+    """Files the update changed, added or removed (uncommitted), by path."""
+    out = git(project, "status", "--porcelain", "--untracked-files=all", "--no-renames")
+    return sorted(line[3:] for line in out.splitlines())

@@ -1,0 +1,196 @@
+"""The upgrade path: projects a team has changed, updated to later template releases.
+
+The releases are built by devtools.release_history on a clone of the working tree: the base
+release (the tree as it is), a patch that adds a question, a minor release that changes
+practices (Makefile, README, pre-commit, a new file) and a release that renames a file
+through a migration. `uv run python -m benchmarks.update_path` prints the time per update.
+"""
+
+import subprocess
+
+import pytest
+import yaml
+from copier.errors import UnsafeTemplateError
+from ml_playbook import check_update_leftovers
+
+from devtools import release_history as releases
+from devtools.question_rule import changes_beyond_the_version, check_update
+from devtools.release_history import build_release_history
+from devtools.template_clone import commit_and_tag, make_tagged_clone
+from devtools.update_scenarios import (
+    DELETED_BY_TEAM,
+    changed_files,
+    commit_all,
+    edit_description,
+    edit_renamed_file,
+    pins,
+    start_project,
+    team_edits,
+    update,
+)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    return build_release_history(tmp_path_factory.mktemp("history") / "ml-playbook")
+
+
+@pytest.fixture
+def team_project(history, tmp_path):
+    """A project at the base release that the team has changed and committed."""
+    project = start_project(history.url, history.base, tmp_path / "project")
+    return project, team_edits(project)
+
+
+def leftovers(project) -> list[str]:
+    """Files holding what `copier update` leaves when it cannot merge: .rej files, markers."""
+    rejects = [str(path.relative_to(project)) for path in project.rglob("*.rej")]
+    marked = [
+        name
+        for name in changed_files(project)
+        if (project / name).is_file() and check_update_leftovers.main([str(project / name)]) != 0
+    ]
+    return rejects + marked
+
+
+def assert_pins_at(project, tag):
+    assert pins(project) == {"answers": tag, "package": tag, "hooks": tag}
+
+
+def test_a_minor_release_brings_its_practices_and_keeps_every_team_edit(history, team_project):
+    project, edits = team_project
+
+    update(project, history.minor)
+
+    assert edits.lost(project) == []
+    assert f"\n{releases.MAKE_TARGET}: ##" in (project / "Makefile").read_text()
+    assert releases.README_LINE in (project / "README.md").read_text()
+    hooks = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())["repos"]
+    assert releases.PRE_COMMIT_HOOK_ID in [hook["id"] for repo in hooks for hook in repo["hooks"]]
+    assert (project / releases.NEW_FILE).read_text() == releases.NEW_FILE_TEXT
+    assert not (project / DELETED_BY_TEAM).exists()
+    assert leftovers(project) == []
+    assert_pins_at(project, history.minor)
+
+
+def test_both_sides_changing_one_line_leaves_markers_that_the_hook_refuses(
+    history, team_project, capsys
+):
+    project, edits = team_project
+    edit_description(project)
+    capsys.readouterr()
+
+    update(project, history.minor)
+
+    readme = (project / "README.md").read_text()
+    assert "<<<<<<< before updating" in readme and ">>>>>>> after updating" in readme
+    assert leftovers(project) == ["README.md"]
+    assert "README.md" in capsys.readouterr().out
+    assert not list(project.rglob("*.rej"))
+    assert_pins_at(project, history.minor)
+
+
+def test_releases_can_be_skipped_and_a_rename_keeps_the_team_edits_with_trust(
+    history, team_project
+):
+    project, edits = team_project
+    old, new = releases.RENAMED
+    notebook_text = edit_renamed_file(project)
+
+    update(project, history.rename, trust=True)
+
+    assert (project / new).read_text() == notebook_text
+    assert not (project / old).exists()
+    assert edits.lost(project) == []
+    assert f"\n{releases.MAKE_TARGET}: ##" in (project / "Makefile").read_text()
+    assert leftovers(project) == []
+    assert_pins_at(project, history.rename)
+
+
+def test_a_rename_release_without_trust_is_refused_and_changes_nothing(history, team_project):
+    project, _ = team_project
+    update(project, history.minor)
+    commit_all(project, "Template at the minor release")
+
+    with pytest.raises(UnsafeTemplateError, match="migrations"):
+        update(project, history.rename)
+
+    assert changed_files(project) == []
+    assert_pins_at(project, history.minor)
+
+
+def test_a_file_the_team_deleted_is_not_brought_back_by_its_rename(history, tmp_path):
+    project = start_project(history.url, history.minor, tmp_path / "project")
+    old, new = releases.RENAMED
+    (project / old).unlink()
+    commit_all(project, "We do not keep notebooks")
+
+    update(project, history.rename, trust=True)
+
+    assert not (project / old).exists()
+    assert not (project / new).exists()
+    assert leftovers(project) == []
+
+
+def test_updates_one_release_at_a_time_keep_every_edit(history, team_project):
+    project, edits = team_project
+
+    for tag in (history.patch, history.minor, history.rename):
+        update(project, tag, trust=True)
+        assert leftovers(project) == [], tag
+        commit_all(project, f"Template {tag}")
+
+    assert edits.lost(project) == []
+    assert_pins_at(project, history.rename)
+
+
+def test_a_dirty_project_is_refused_before_anything_changes(history, team_project):
+    project, _ = team_project
+    (project / "README.md").write_text("work in progress\n")
+
+    with pytest.raises(Exception, match="(?i)dirty|uncommitted|clean"):
+        update(project, history.minor)
+
+    assert (project / "README.md").read_text() == "work in progress\n"
+    assert_pins_at(project, history.base)
+
+
+# The maintainers' rule: a new question's default reproduces the previous output.
+
+
+def test_a_new_question_that_keeps_the_output_changes_nothing_but_the_version(history, tmp_path):
+    changes = check_update(history.url, history.base, history.patch, tmp_path)
+
+    assert changes == []
+
+
+def test_a_new_question_that_changes_the_output_is_reported(tmp_path):
+    repo = make_tagged_clone(tmp_path / "ml-playbook", tag="v1.0.0")
+    releases.add_question(repo, default=True)
+    commit_and_tag(repo, "v1.0.1", "A question whose default adds a file")
+
+    changes = check_update(f"git+{repo.as_uri()}", "v1.0.0", "v1.0.1", tmp_path)
+
+    assert changes and all(line.startswith(f"{releases.ADDED_FILE}: +") for line in changes)
+
+
+def test_the_version_lines_alone_are_not_reported(history, tmp_path):
+    project = start_project(history.url, history.base, tmp_path / "project")
+    update(project, history.patch)
+
+    assert changes_beyond_the_version(project, (history.base, history.patch)) == []
+    assert changes_beyond_the_version(project, ()) != []
+
+
+@pytest.mark.e2e
+def test_the_project_own_tests_pass_after_an_update(history, team_project):
+    project, edits = team_project
+    update(project, history.minor)
+    commit_all(project, "Template at the minor release")
+
+    for command in (["uv", "sync", "--quiet"], ["make", "test"]):
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=1200)
+        assert done.returncode == 0, (
+            f"{' '.join(command)}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
+    assert edits.lost(project) == []
