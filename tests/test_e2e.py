@@ -1,12 +1,14 @@
 """End to end: render projects, then run the commands their README promises, on the installed Python."""
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from devtools.rendered import readme_commands
+from devtools.servers import mlflow_server, postgres
 from devtools.template_clone import TEMPLATE_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -180,3 +182,58 @@ def test_pre_commit_passes_then_refuses_each_broken_convention(project_after_rea
         assert may_fix or path.read_text() == content, f"{relative} was modified"
         path.unlink()
         run_commands([f"git rm --cached --quiet '{relative}'"], cwd=project)
+
+
+@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
+def test_register_works_against_a_shared_mlflow_server_on_postgresql(project_after_readme, tmp_path):
+    project = project_after_readme
+    package = next((project / "src").iterdir()).name
+    artifacts = tmp_path / "artifacts"
+
+    with postgres() as backend, mlflow_server(project, backend, artifacts) as url:
+        env = {**os.environ, "MLFLOW_TRACKING_URI": url}
+        registered = subprocess.run(
+            ["uv", "run", package, "register"], cwd=project, env=env, capture_output=True, text=True
+        )
+        shown = subprocess.run(
+            ["uv", "run", package, "registry", "show", "--json"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    assert registered.returncode == 0, registered.stdout + registered.stderr
+    assert "champion" in json.loads(shown.stdout)["versions"][0]["aliases"]
+    assert any(path.name == "MLmodel" for path in artifacts.rglob("*")), "no model artifact on the server"
+
+
+@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
+def test_a_fresh_clone_pulls_from_a_dvc_remote_and_reproduces_the_metrics(
+    project_after_readme, tmp_path
+):
+    project, remote, clone = project_after_readme, tmp_path / "remote", tmp_path / "clone"
+    run_commands(
+        [
+            f"uv run dvc remote add --default --force shared '{remote}'",
+            "uv run dvc push --quiet",
+            "git add --all && git commit --quiet --no-verify -m 'Pipeline outputs and a DVC remote'",
+            f"git clone --quiet . '{clone}'",
+        ],
+        cwd=project,
+    )
+
+    run_commands(
+        [
+            "uv sync --quiet",
+            "uv run dvc pull --quiet",
+            "uv run dvc repro --force --single-item evaluate",
+        ],
+        cwd=clone,
+    )
+
+    status = output_of(["uv", "run", "dvc", "status", "evaluate"], clone)
+    assert "up to date" in status, status
+    assert json.loads((clone / "reports/metrics.json").read_text()) == json.loads(
+        (project / "reports/metrics.json").read_text()
+    )
