@@ -59,8 +59,10 @@ def load_allowlist(path: str) -> tuple[frozenset[str], str | None]:
         if os.path.lexists(path):
             require_regular(path)  # a FIFO or /dev/zero must not hang or fill memory
         return pii.load_allowlist(path), None
-    except Skip as unreadable:
-        return frozenset(), f"{unreadable} (the allowlist)"
+    except Skip:
+        return frozenset(), (
+            f"{shown(path)}: the allowlist is not a regular file; make it a text file of values."
+        )
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         return frozenset(), f"{shown(path)}: the allowlist cannot be read ({reason})."

@@ -1,3 +1,5 @@
+import os
+
 from ml_playbook.check_data_files import main
 
 
@@ -38,3 +40,24 @@ def test_a_sample_over_the_limit_names_its_size_and_the_limit(repo, capsys):
 
 def test_allowed_folders_are_an_option(repo):
     assert main(["--allow", "examples", repo("examples/tiny.csv", "a\n")]) == 0
+
+
+def test_a_file_named_like_an_option_neither_silences_nor_configures_the_hook(repo, capsys):
+    repo("-h")
+    repo("--allow")
+
+    assert main(["-h", "--allow", repo("data/raw/customers.csv", "id\n1\n")]) == 1
+    assert "data/raw/customers.csv: data goes through DVC" in capsys.readouterr().out
+
+
+def test_a_name_is_quoted_for_the_shell_in_the_suggested_command(repo, capsys):
+    assert main([repo("data/raw/my data;rm -rf.csv", "x")]) == 1
+    assert "`uv run dvc add 'data/raw/my data;rm -rf.csv'`" in capsys.readouterr().out
+
+
+def test_a_fifo_among_the_samples_is_not_read(repo, tmp_path):
+    (tmp_path / "data/samples").mkdir(parents=True)
+    os.mkfifo(tmp_path / "data/samples/pipe.csv")
+    (tmp_path / "data/samples/zero.csv").symlink_to("/dev/zero")
+
+    assert main(["--max-kb", "1", "data/samples/pipe.csv", "data/samples/zero.csv"]) == 0

@@ -1,3 +1,7 @@
+import codecs
+import os
+
+import pytest
 from ml_playbook.check_pii import main
 
 
@@ -48,3 +52,43 @@ def test_a_huge_file_is_refused_with_what_to_do(repo, capsys):
 
 def test_an_empty_file_passes(repo):
     assert main([repo("empty.txt", "")]) == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_text_with_a_byte_order_mark_is_scanned(repo, capsys, encoding):
+    text = "call 010-1234-5678 or kim.minsu@example.co.kr\n".encode(encoding)
+    if encoding == "utf-16-be":
+        text = codecs.BOM_UTF16_BE + text
+
+    assert main([repo("notes.txt", text)]) == 1
+    out = capsys.readouterr().out
+    assert "notes.txt:1: email address" in out
+    assert "notes.txt:1: phone number" in out
+
+
+def test_what_is_not_a_file_is_noted_and_passes(repo, tmp_path, capsys):
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+
+    assert main(["fifo.txt", "zero.txt"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "fifo.txt: skipped, a FIFO, not a regular file.",
+        "zero.txt: skipped, a device, not a regular file.",
+    ]
+
+
+def test_an_allowlist_that_is_not_a_file_is_named_and_fails(repo, tmp_path, capsys):
+    os.mkfifo(tmp_path / ".pii-allowlist")
+
+    assert main([repo("a.txt", "nothing personal\n")]) == 1
+    assert capsys.readouterr().out == (
+        ".pii-allowlist: the allowlist is not a regular file; make it a text file of values.\n"
+    )
+
+
+def test_a_file_named_help_does_not_silence_a_finding(repo, capsys):
+    repo("-h", "")
+    repo("--help", "")
+
+    assert main(["--help", "-h", repo("note.txt", "kim.minsu@example.com\n")]) == 1
+    assert "note.txt:1: email address" in capsys.readouterr().out

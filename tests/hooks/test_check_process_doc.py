@@ -1,3 +1,5 @@
+import os
+
 from ml_playbook.check_process_doc import main
 
 ANSWERED = """# Process
@@ -46,3 +48,60 @@ def test_a_placeholder_is_refused(repo, capsys):
 def test_a_file_that_is_not_utf8_is_a_clear_error(repo, capsys):
     assert main([repo("docs/process.md", b"caf\xe9 menu")]) == 1
     assert "save it as UTF-8" in capsys.readouterr().out
+
+
+def test_hashes_without_a_space_or_more_than_six_are_text(repo, capsys):
+    doc = repo("docs/process.md", "## Closed ##\n\n##NotAHeading\n\n####### seven\n")
+
+    assert main([doc]) == 0  # `##NotAHeading` and a seven-hash line answer "Closed"
+
+
+def test_a_heading_of_thousands_of_spaces_is_read_as_a_heading(repo, capsys):
+    doc = repo("docs/process.md", "## " + " " * 50_000 + "Spaces\n\n##" + " " * 50_000 + "\n")
+
+    assert main([doc]) == 1
+    assert "docs/process.md:1: section 'Spaces' has no answer" in capsys.readouterr().out
+
+
+def test_an_echoed_heading_is_cut_and_escaped(repo, capsys):
+    doc = repo("docs/process.md", "## " + "Long\x1b" * 100_000 + "\n\nTBD\n")
+
+    assert main([doc]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert "\x1b" not in out
+    assert len(out) < 300
+    assert "…' holds a placeholder (TBD)" in out
+
+
+def test_an_unclosed_comment_hides_the_rest_of_the_section(repo, capsys):
+    doc = repo("docs/process.md", "## Alerts?\n\n<!-- write here\n" + "<!--" * 50_000 + "\n")
+
+    assert main([doc]) == 1
+    assert "section 'Alerts?' has no answer" in capsys.readouterr().out
+
+
+def test_what_is_not_a_file_is_noted_and_passes(repo, tmp_path, capsys):
+    os.mkfifo(tmp_path / "process.md")
+    (tmp_path / "zero.md").symlink_to("/dev/zero")
+
+    assert main(["process.md", "zero.md"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "process.md: skipped, a FIFO, not a regular file.",
+        "zero.md: skipped, a device, not a regular file.",
+    ]
+
+
+def test_a_document_in_utf16_is_read(repo, capsys):
+    assert main([repo("docs/process.md", "## Empty\n".encode("utf-16"))]) == 1
+    assert "section 'Empty' has no answer" in capsys.readouterr().out
+
+
+def test_a_closing_sequence_is_dropped_from_the_title_but_a_trailing_hash_is_kept(repo, capsys):
+    doc = repo("docs/process.md", "## Closed ##\n\n## C#\n")
+
+    assert main([doc]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "docs/process.md:1: section 'Closed' has no answer; write one, or say plainly that it is not built yet.",
+        "docs/process.md:3: section 'C#' has no answer; write one, or say plainly that it is not built yet.",
+    ]

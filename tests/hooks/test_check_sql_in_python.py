@@ -1,3 +1,4 @@
+import pytest
 from ml_playbook.check_sql_in_python import main
 
 LONG_QUERY = '''
@@ -35,3 +36,36 @@ def test_the_limit_is_an_option(repo):
 
 def test_broken_python_is_left_to_ruff(repo):
     assert main([repo("pkg/broken.py", "def (:\n")]) == 0
+
+
+def test_what_is_not_a_file_is_noted_and_a_missing_path_is_named(repo, tmp_path, capsys):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/folder.py").mkdir()
+    (tmp_path / "pkg/dangling.py").symlink_to(tmp_path / "nowhere.py")
+
+    assert main(["pkg/folder.py", "pkg/dangling.py"]) == 0
+    assert main(["pkg/missing.py"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "pkg/folder.py: skipped, a folder, not a regular file.",
+        "pkg/dangling.py: skipped, a dangling symlink.",
+        "pkg/missing.py: no such file.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "source", ["x = " + "-" * 200_000 + "1\n", "x = " + "not " * 100_000 + "1\n"]
+)
+def test_python_too_deep_to_parse_is_a_one_line_error(repo, capsys, source):
+    assert main([repo("pkg/deep.py", source)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert out.startswith("pkg/deep.py: nests too deeply for Python to parse")
+
+
+def test_a_module_with_a_coding_declaration_is_still_checked(repo, capsys):
+    module = repo(
+        "pkg/legacy.py", ("# -*- coding: latin-1 -*-\n# café\n" + LONG_QUERY).encode("latin-1")
+    )
+
+    assert main([module]) == 1
+    assert "pkg/legacy.py:4: a 6-line SQL string" in capsys.readouterr().out

@@ -33,3 +33,21 @@ def test_a_model_without_its_layer_prefix_gets_the_new_name(repo, capsys):
 def test_a_name_that_is_not_snake_case_is_refused(repo, capsys):
     assert main([repo("sql/sets/Set-Train.sql")]) == 1
     assert "lowercase snake_case" in capsys.readouterr().out
+
+
+def test_a_backslash_is_not_a_folder_separator(repo, capsys):
+    assert main([repo("sql\\staging\\stg_back.sql")]) == 1
+    assert "sql\\staging\\stg_back.sql: SQL belongs in one of" in capsys.readouterr().out
+
+
+def test_names_like_options_are_checked_as_files(repo, capsys):
+    repo("-h")
+
+    assert main(["-h", repo("--help.sql"), repo("-rf.sql")]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == ["--help.sql", "-rf.sql"]
+
+
+def test_a_name_with_a_newline_is_quoted_on_one_line(repo, capsys):
+    assert main([repo("sql/staging/stg_a\nb.sql")]) == 1
+    assert capsys.readouterr().out.startswith("'sql/staging/stg_a\\nb.sql': name SQL files")

@@ -1,3 +1,5 @@
+import os
+
 from ml_playbook.check_update_leftovers import main
 
 
@@ -26,3 +28,31 @@ def test_a_conflict_marker_is_refused_with_its_line(repo, capsys):
 def test_a_rej_file_is_refused_with_what_to_do(repo, capsys):
     assert main([repo("Makefile.rej", "@@ -1 +1 @@\n")]) == 1
     assert "merge it by hand" in capsys.readouterr().out
+
+
+def test_a_marker_inside_a_very_long_line_is_not_a_line_start(repo, capsys):
+    long_line = "x" * (200 * 1024) + "<<<<<<< not a marker\n"
+    conflicted = repo("notes.txt", long_line + ">>>>>>> theirs\n")
+
+    assert main([conflicted]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "notes.txt:2: conflict marker >>>>>>>; resolve the conflict and remove the markers."
+    ]
+
+
+def test_what_is_not_a_file_is_noted_and_passes(repo, tmp_path, capsys):
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+
+    assert main(["fifo.txt", "zero.txt", "loop.txt"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "fifo.txt: skipped, a FIFO, not a regular file.",
+        "zero.txt: skipped, a device, not a regular file.",
+        "loop.txt: skipped, a symlink loop.",
+    ]
+
+
+def test_a_name_with_a_newline_stays_on_one_line(repo, capsys):
+    assert main([repo("a\nb.rej", "@@")]) == 1
+    assert capsys.readouterr().out.startswith("'a\\nb.rej': a hunk")
