@@ -70,15 +70,15 @@ CONTEXT_CHARS = 32
 _PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "tel",
                 "phone", "mobile", "cell", "fax", "call", "contact", "whatsapp", "電話", "携帯",
                 "telefon", "handy", "rufnummer", "☎", "📞")  # fmt: skip
-_RRN_WORDS = ("주민", "외국인", "등록번호", "rrn", "frn", "resident", "registration no",
-              "foreigner", "alien")  # fmt: skip
-_SSN_WORDS = ("ssn", "social security", "사회보장", "tin", "taxpayer")
+_RRN_WORDS = ("주민", "외국인", "rrn", "frn", "resident", "foreigner", "alien")
+_SSN_WORDS = ("ssn", "social security", "사회보장", "taxpayer")
 _CARD_WORDS = ("card", "카드", "visa", "master", "amex", "결제", "credit", "debit")
 # Words that make a number something else: an order, a barcode, a company, a time.
 _NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business reg", "바코드", "barcode",
                  "ean", "gtin", "upc", "isbn", "epoch", "timestamp", "unix", "millis", "타임스탬프",
                  "order", "주문", "invoice", "송장", "tracking", "운송장", "serial", "일련번호",
-                 "account", "계좌", "우편", "zip", "postal", "sku", "상품코드", "model")  # fmt: skip
+                 "account", "계좌", "우편", "created", "updated", "modified", "_at", "_ms",
+                 "ts", "time", "시각", "일시", "zip", "postal", "sku", "상품코드", "model", "iban", "bic", "swift")  # fmt: skip
 _VERSION_WORDS = ("version", "ver", "release", "build", "버전", "릴리스", "v", "==", ">=", "<=",
                   "~=", "netmask", "mask", "subnet", "넷마스크", "서브넷", "oid", "section", "§",
                   "chapter", "table", "figure", "그림", "표", "절")  # fmt: skip
@@ -88,19 +88,47 @@ def _before(text: str, start: int) -> str:
     return text[max(0, start - CONTEXT_CHARS) : start].lower()
 
 
+_ASCII_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=32)
+def _keyword_index(words: tuple[str, ...]) -> tuple[dict[int, frozenset[str]], tuple[str, ...]]:
+    """ASCII words by length (matched at the start of a word: `tel`, not the `tel` of hotel),
+    and the rest (Korean, symbols, phrases), matched anywhere: Korean particles and compounds
+    attach to a keyword (연락처는, 주민등록번호)."""
+    simple = [word for word in words if word.isascii() and word.isalpha()]
+    by_length: dict[int, set[str]] = {}
+    for word in simple:
+        by_length.setdefault(len(word), set()).add(word)
+    rest = tuple(word for word in words if word not in simple)
+    return {n: frozenset(ws) for n, ws in by_length.items()}, rest
+
+
+def _last_keyword_end(window: str, words: tuple[str, ...]) -> int:
+    by_length, rest = _keyword_index(words)
+    best = -1
+    for token in _ASCII_WORD.finditer(window):
+        text, begin = token.group(), token.start()
+        for length, group in by_length.items():
+            if text[:length] in group:
+                best = max(best, begin + length)
+    for word in rest:
+        at = window.rfind(word)
+        if at >= 0:
+            best = max(best, at + len(word))
+    return best
+
+
 def _nearest(window: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> int:
-    """+1 if the nearest keyword to the end of `window` is a positive one, -1 if negative, 0 if none."""
-    best, verdict = -1, 0
-    for words, sign in ((positive, 1), (negative, -1)):
-        for word in words:
-            at = window.rfind(word)
-            if at >= 0 and at + len(word) > best:
-                best, verdict = at + len(word), sign
-    return verdict
+    """+1 if the keyword nearest the end of `window` is a positive one, -1 if negative, 0 if none."""
+    good, bad = _last_keyword_end(window, positive), _last_keyword_end(window, negative)
+    if good == bad == -1:
+        return 0
+    return 1 if good > bad else -1
 
 
 def _has(window: str, words: tuple[str, ...]) -> bool:
-    return any(word in window for word in words)
+    return _last_keyword_end(window, words) >= 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -124,7 +152,7 @@ def _ends_cleanly(text: str, end: int) -> bool:
 
 
 def _digits(value: str) -> str:
-    return "".join(c for c in value if c in _DIGITS)
+    return "".join(c for c in value if c in _DIGITS)  # short values only
 
 
 # ---------------------------------------------------------------------------------------
@@ -147,14 +175,16 @@ def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
 
 
 _FILE_EXTENSIONS = frozenset(
-    "png jpg jpeg gif svg webp ico bmp tif tiff pdf js mjs ts tsx jsx css scss json yaml yml "
-    "toml txt html htm xml csv tsv parquet ipynb gz tgz zip whl lock log mp3 mp4 wav mov".split()
-)
+    ("png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "pdf", "js", "mjs",
+     "ts", "tsx", "jsx", "css", "scss", "json", "yaml", "yml", "toml", "txt", "html", "htm", "xml",
+     "csv", "tsv", "parquet", "ipynb", "gz", "tgz", "whl", "lock", "log", "mp3", "mp4", "wav"),
+)  # fmt: skip
 
 # Century of a Korean registration number by its 7th digit: residents 1-4, foreigners 5-8.
 # 9 and 0 (born in the 1800s) identify nobody alive: a 13-digit epoch in milliseconds has 0 there.
 _CENTURY = {"1": 1900, "2": 1900, "3": 2000, "4": 2000, "5": 1900, "6": 1900, "7": 2000, "8": 2000}
 OLDEST_AGE = 110
+OLDEST_AGE_BARE = 100  # for 13 bare digits with no keyword, where epoch times are likelier
 
 
 def _birth_date(digits: str) -> date | None:
@@ -196,6 +226,10 @@ def _confirm_registration(text: str, found: re.Match, context: str) -> Span | No
     if separator == " " and verdict <= 0:
         return None  # `900101 1234567` is two numbers unless a keyword says otherwise
     if not separator and verdict <= 0:
+        if _has(window, _CARD_WORDS):
+            return None  # a 13-digit card number
+        if date.today().year - int(_birth_date(digits).year) > OLDEST_AGE_BARE:
+            return None  # 1717… : epoch milliseconds, not someone born in 1917
         # 13 bare digits: a barcode when the EAN check digit holds and the RRN one does not.
         if _ean13_holds(digits) and not _rrn_check_digit_holds(digits):
             return None
@@ -240,8 +274,7 @@ def _card_number_holds(digits: str) -> bool:
 
     # Issuer prefix and length first: a random number passes Luhn one time in ten.
     return any(
-        digits.startswith(prefixes) and len(digits) in lengths
-        for prefixes, lengths in _CARD_RANGES
+        digits.startswith(prefixes) and len(digits) in lengths for prefixes, lengths in _CARD_RANGES
     ) and luhn.is_valid(digits)
 
 
@@ -251,24 +284,39 @@ def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
         return None
     if text[max(0, start - 2) : start - 1] in _ALNUM and text[start - 1 : start] == "-":
         return None  # a segment of a dashed id (a UUID's digits), not a card
-    if _nearest(context + _before(text, start), _CARD_WORDS, _NOT_PERSONAL) < 0:
+    window = context + _before(text, start)
+    if _nearest(window, _CARD_WORDS, _NOT_PERSONAL) < 0:
         return None
+    if end - start == 13 and _has(window, _RRN_WORDS):
+        return None  # 13 bare digits after 주민/RRN: a registration number
     return start, end
+
+
+@lru_cache(maxsize=256)
+def _iban_length(country: str) -> int | None:
+    """The length of an IBAN of `country` from python-stdnum's registry copy, if it has IBANs."""
+    from stdnum import numdb
+
+    structure = numdb.get("iban").info(country)[0][1].get("bban")
+    return 4 + sum(int(n) for n in re.findall(r"[0-9]+", structure)) if structure else None
 
 
 def _confirm_iban(text: str, found: re.Match, context: str) -> Span | None:
     from stdnum import iban
 
-    start, end = found.span()
-    # The pattern runs on past the IBAN into following words; drop groups until it is valid.
-    while end - start >= 15:
-        if _ends_cleanly(text, end) and iban.is_valid(text[start:end]):
-            return start, end
-        cut = text.rfind(" ", start, end)
-        if cut < 0:
+    start = found.start()
+    length = _iban_length(text[start : start + 2].upper())
+    if length is None:
+        return None
+    # The pattern runs on into following words: the country's length says where it ends.
+    seen, end = 0, start
+    for end, char in enumerate(text[start : found.end()], start + 1):  # noqa: B007
+        seen += char != " "
+        if seen == length:
             break
-        end = cut
-    return None
+    if seen != length or not _ends_cleanly(text, end) or not iban.is_valid(text[start:end]):
+        return None
+    return start, end
 
 
 def _ip_address(value: str):
@@ -286,7 +334,7 @@ def _confirm_ipv4(text: str, found: re.Match, context: str) -> Span | None:
     if address.is_unspecified or address.is_loopback or _is_netmask(int(address)):
         return None
     window = _before(text, start).rstrip()
-    if window.endswith(("v", "@", "=")) or _has_word(window[-24:], _VERSION_WORDS):
+    if window.endswith(("@", "==", ">=", "<=", "~=")) or _has_word(window[-24:], _VERSION_WORDS):
         return None  # version 1.2.3.4, v2.10.1.0, pkg==1.2.3.4, section 3.2.1.4
     return start, end
 
@@ -364,6 +412,7 @@ def phone_regions(settings: str = SETTINGS_FILE) -> tuple[str, ...]:
     return DEFAULT_PHONE_REGIONS
 
 
+@lru_cache(maxsize=4096)
 def _valid_in(candidate: str, region: str | None, possible: bool = False) -> bool:
     import phonenumbers
 
@@ -388,18 +437,34 @@ def _cut_points(text: str, start: int, end: int) -> list[int]:
     return [m.end() for m in _GROUP_END.finditer(text, start, end)][::-1]
 
 
-def _confirm_phone(text: str, found: re.Match, context: str, regions: tuple[str, ...]) -> Span | None:
+def _confirm_phone(
+    text: str, found: re.Match, context: str, regions: tuple[str, ...]
+) -> Span | None:
     start = found.start()
-    window = context + _before(text, start)
-    verdict = _nearest(window, _PHONE_WORDS, _NOT_PERSONAL)
-    if verdict < 0:
-        return None
     international = text[start] == "+"
+    # After `1234 `: the tail of a number grouped by spaces (an IBAN, a card), unless it is
+    # a phone written with its own punctuation (a list of phones).
+    if (
+        text[start - 2 : start - 1] in _DIGITS
+        and text[start - 1 : start] == " "
+        and not any(c in "-()." for c in text[start : found.end()])
+    ):
+        return None
+    verdict = None  # the context, read once a candidate has the shape of a phone number
     for end in _cut_points(text, start, found.end()):
         value = text[start:end]
-        digits = _digits(value)
+        digits = _NON_DIGIT.sub("", value)
         if not 7 <= len(digits) <= 15 or not _ends_cleanly(text, end):
             continue
+        if "(" in value or ")" in value:
+            opened = value.find("(")
+            if value.count("(") != 1 or value.count(")") != 1 or opened > 4:
+                continue  # one pair of parentheses, around the area or country code
+        if verdict is None:
+            window = context + _before(text, start)
+            verdict = _nearest(window, _PHONE_WORDS, _NOT_PERSONAL + _SSN_WORDS)
+            if verdict < 0:
+                return None
         if international:
             if _valid_in(value, None, possible=verdict > 0):
                 return start, end
@@ -407,9 +472,11 @@ def _confirm_phone(text: str, found: re.Match, context: str, regions: tuple[str,
         if _DATE_SHAPE.match(value) and verdict <= 0:
             return None
         bare = value.isdigit()
-        if bare and verdict <= 0 and not re.fullmatch(r"01[016789][0-9]{7,8}", value):
+        if bare and verdict <= 0 and not _KOREAN_MOBILE.fullmatch(value):
             continue  # bare digits are a phone only after a phone keyword (Korean mobiles aside)
         leading_zero = digits.startswith("0")
+        if not leading_zero and not _NANP_SHAPE.fullmatch(value):
+            continue  # North American numbers are written 3-3-4 (after an optional 1)
         for region in regions:
             # National formats outside North America start with the trunk prefix 0.
             if (region in _NANP) == leading_zero:
@@ -419,6 +486,11 @@ def _confirm_phone(text: str, found: re.Match, context: str, regions: tuple[str,
     return None
 
 
+_NON_DIGIT = re.compile(r"[^0-9]")
+_KOREAN_MOBILE = re.compile(r"01[016789][0-9]{7,8}")
+_NANP_SHAPE = re.compile(
+    r"(?:1[ .\-]?)?(?:\([0-9]{3}\)[ ]?[0-9]{3}[ .\-]?|[0-9]{3}(?P<s>[ .\-]?)[0-9]{3}(?P=s))[0-9]{4}"
+)
 _NANP = {"US", "CA", "AG", "AI", "AS", "BB", "BM", "BS", "DM", "DO", "GD", "GU", "JM", "KN",
          "KY", "LC", "MP", "MS", "PR", "SX", "TC", "TT", "VC", "VG", "VI"}  # fmt: skip
 
@@ -468,8 +540,7 @@ KINDS = (
     ),
     Kind(
         "card",
-        _NOT_AFTER_NUMBER
-        + r"(?:[0-9]{12,19}"
+        _NOT_AFTER_NUMBER + r"(?:[0-9]{12,19}"
         r"|[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{1,4}(?:(?P=s)[0-9]{3})?"
         r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5})",
         _confirm_card,
@@ -487,7 +558,7 @@ KINDS = (
         "phone",
         # + international, or a national number: (0xx) / 0x… / North American shapes. The
         # run is bounded; the confirmer drops trailing groups until a region accepts it.
-        r"(?<![0-9A-Za-z+])(?<![0-9][.\-])"
+        r"(?<![0-9A-Za-z+])(?<![0-9][.\-/])(?<![A-Za-z]-)"
         r"(?:\+[ ]?[0-9]|\(0[0-9]{1,4}\)|\([2-9][0-9]{2}\)|0[0-9]|1[ .\-]?[2-9]|[2-9][0-9]{2})"
         r"[0-9 .\-/()]{3,20}[0-9]",
         None,  # needs the regions: see _confirmer()
@@ -503,7 +574,7 @@ KINDS = (
     ),
     Kind(
         "ipv6",
-        r"(?<![0-9A-Za-z:.])[0-9A-Fa-f:]{2,39}",
+        r"(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{1,38}",
         _confirm_ipv6,
         "IPv6 address",
         ":",
@@ -542,8 +613,8 @@ def find(
         return
     regions = phone_regions() if regions is None else regions
     context = context.lower() + " " if context else ""
-    confirmed: list[tuple[int, int, str]] = []
-    for kind, pattern in _COMPILED:
+    confirmed: list[tuple[int, int, int, str]] = []
+    for priority, (kind, pattern) in enumerate(_COMPILED):
         if kind.needs and kind.needs not in normal:
             continue
         confirm = kind.confirm or (lambda t, m, c: _confirm_phone(t, m, c, regions))
@@ -553,16 +624,40 @@ def find(
             if span is None:
                 position = found.start() + 1
                 continue
-            confirmed.append((*span, kind.name))
+            confirmed.append((*span, priority, kind.name))
             position = span[1]
-    taken: list[tuple[int, int]] = []
-    for start, end, name in sorted(confirmed, key=lambda c: (c[0] - c[1], c[0])):
+    for start, end, _, name in _without_overlaps(confirmed):
         value = text[start:end]
-        if value in allowlist or any(s < end and start < e for s, e in taken):
-            continue
-        taken.append((start, end))
-        kind = _registration_kind(value) if name == "kr_rrn" else name
-        yield Match(kind, value, start)
+        if value not in allowlist:
+            kind = _registration_kind(normal[start:end]) if name == "kr_rrn" else name
+            yield Match(kind, value, start)
+
+
+def _without_overlaps(
+    spans: list[tuple[int, int, int, str]],
+) -> list[tuple[int, int, int, str]]:
+    """Where spans overlap, the longest wins (then the kind listed first). Sweeps clusters of overlapping spans, so the
+    cost stays linear in the number of spans (a file of 100,000 phone numbers)."""
+    kept: list[tuple[int, int, int, str]] = []
+    cluster: list[tuple[int, int, int, str]] = []
+    cluster_end = -1
+
+    def settle() -> None:
+        chosen: list[tuple[int, int, int, str]] = []
+        for span in sorted(cluster, key=lambda c: (c[0] - c[1], c[2], c[0])):
+            if not any(s < span[1] and span[0] < e for s, e, *_ in chosen):
+                chosen.append(span)
+        kept.extend(sorted(chosen))
+
+    for span in sorted(spans):
+        if span[0] >= cluster_end and cluster:
+            settle()
+            cluster = []
+        cluster.append(span)
+        cluster_end = max(cluster_end, span[1]) if len(cluster) > 1 else span[1]
+    if cluster:
+        settle()
+    return kept
 
 
 def mask(value: str) -> str:
