@@ -14,6 +14,9 @@ def test_pre_commit_try_repo_runs_the_hooks_from_a_clone(template_repo, tmp_path
     (project / "sql/staging/stg_customers.sql").write_text("select 1 as id\n")
     (project / "data/raw").mkdir(parents=True)
     (project / "data/raw/customers.csv").write_text("id\n1\n")
+    # File names are data, never options: a file named -h must not make a hook print help.
+    (project / "-h").write_text("")
+    (project / "note.txt").write_text("write to kim.minsu@example.com\n")
     git("init", "--quiet", cwd=project)
     git("add", "--all", cwd=project)
 
@@ -33,4 +36,5 @@ def test_pre_commit_try_repo_runs_the_hooks_from_a_clone(template_repo, tmp_path
     assert results["SQL lives in sql/<layer>/ and is named for its layer"] == "Passed"
     assert results["no data files in git (data goes through DVC)"] == "Failed"
     assert "data/raw/customers.csv: data goes through DVC" in done.stdout
+    assert "note.txt:1: email address" in done.stdout
     assert (project / "data/raw/customers.csv").read_text() == "id\n1\n"

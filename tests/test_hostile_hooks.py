@@ -266,3 +266,4 @@ def test_check_pii_scans_long_runs_of_address_characters_in_time(tmp_path):
     done = run("check-pii", ["minified.js", "hex.txt", "digits.txt"], tmp_path)
 
     assert done.returncode == 0, done.stdout + done.stderr
+

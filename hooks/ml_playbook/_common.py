@@ -173,7 +173,11 @@ def read_bytes(name: str, limit: int) -> bytes:
     """The bytes of the regular file `name`; Skip if it holds more than `limit` bytes."""
     with open_regular(name) as handle:
         try:
-            raw = handle.read(limit + 1)
+            # Ask for what the file holds, not `limit`: read(n) reserves n bytes up front.
+            expected = min(os.fstat(handle.fileno()).st_size, limit) + 1
+            raw = handle.read(expected)
+            if len(raw) == expected and expected <= limit:  # it grew since: read on
+                raw += handle.read(limit + 1 - expected)
         except OSError as error:
             raise Skip(f"{shown(name)}: cannot be read ({error.strerror}).") from None
     if len(raw) > limit:

@@ -9,7 +9,7 @@ files are still checked.
 
 from collections.abc import Iterator, Sequence
 
-from . import provenance, safe_yaml
+from . import provenance
 from ._common import Note, NotRegular, Skip, clip, parse, parser, posix, read_text, report, shown
 
 NOT_DATA_SETS = ("data/reports/",)
@@ -75,6 +75,8 @@ def _stage_outs(document: object) -> list[str]:
 
 def declared_outs(name: str) -> list[str]:
     """The data paths a .dvc file or dvc.yaml declares, relative to the project."""
+    from . import safe_yaml  # imports yaml: only when a DVC file is passed
+
     text = read_text(name, MAX_BYTES)
     if text is None:
         raise Skip(f"{shown(name)}: a binary file, not a DVC file.")

@@ -12,7 +12,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-from . import safe_yaml
 from ._common import NotRegular, Skip, clip, read_text, shown
 
 RECORDS_DIR = Path("data/sources")
@@ -68,6 +67,8 @@ def load_record(path: Path) -> Record:
     others from being checked.
     """
     from jsonschema import Draft202012Validator
+
+    from . import safe_yaml  # imports yaml: only when a record is read
 
     record = Record(path)
     where = shown(str(path))
