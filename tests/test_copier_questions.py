@@ -5,8 +5,11 @@ import sys
 
 import pytest
 from copier import run_copy
+from jinja2 import FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment
 
 from devtools.copier_questions import asked_questions, load_copier_config, questions
+from devtools.template_clone import TEMPLATE_ROOT
 
 BAD_ANSWERS = [
     ("project_name", "", "The project name must not be empty."),
@@ -21,8 +24,8 @@ BAD_ANSWERS = [
     ("package_name", "pandas", "shadows a dependency"),
     ("description", "   ", "The description must not be empty."),
     ("author_name", "", "The author name must not be empty."),
-    ("author_email", "not-an-email", "is not an email address"),
-    ("author_email", "ml@team", "is not an email address"),
+    ("author_email", "not-an-email", "must be an email address"),
+    ("author_email", "ml@team", "must be an email address"),
     ("organisation", "", "The organisation must not be empty."),
     ("repository_url", "github.com/acme/churn", r"must be an http\(s\) URL"),
     ("role_data_scientist", "alice", "'alice' is not a handle"),
@@ -88,13 +91,44 @@ def test_the_template_url_is_an_answer_so_updates_keep_it():
 
 
 def test_reserved_names_cover_the_running_python():
-    config = load_copier_config()
+    reserved = _jinja_module("includes/reserved-names.jinja")
     stdlib = {name for name in sys.stdlib_module_names if not name.startswith("_")}
 
-    assert stdlib <= set(config["reserved_stdlib_modules"]["default"].split())
-    assert {k for k in keyword.kwlist if k.islower()} <= set(
-        config["reserved_python_keywords"]["default"].split()
+    assert stdlib <= set(reserved.stdlib_modules)
+    assert {k for k in keyword.kwlist if k.islower()} <= set(reserved.python_keywords)
+
+
+def test_reserved_names_are_not_questions_that_data_could_override():
+    assert not {name for name in questions() if name.startswith("reserved_")}
+
+
+def test_the_author_name_is_long_enough_to_sign_off_a_provenance_record():
+    from ml_playbook.provenance import schema
+
+    validators = _jinja_module("includes/validators.jinja")
+    shortest = schema()["properties"]["sign_off"]["properties"]["reviewer"]["minLength"]
+
+    assert validators.author_name("X" * (shortest - 1)).strip()
+    assert not validators.author_name("X" * shortest).strip()
+
+
+def test_contact_answers_refuse_what_check_process_doc_calls_a_placeholder():
+    from ml_playbook.check_process_doc import PLACEHOLDER
+
+    validators = _jinja_module("includes/validators.jinja")
+
+    for placeholder in ["TODO", "tbd", "FIXME", "XXX", "???", "on call (TBD)"]:
+        assert PLACEHOLDER.search(placeholder)
+        assert "placeholder" in validators.contact(placeholder, "escalation contact", "@x")
+
+
+def _jinja_module(name: str):
+    """A template of includes/ loaded as copier loads it: sandboxed, with the Ansible filters."""
+    environment = SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATE_ROOT),
+        extensions=["jinja2_ansible_filters.AnsibleCoreFiltersExtension"],
     )
+    return environment.get_template(name).module
 
 
 def test_generating_runs_no_template_code():
