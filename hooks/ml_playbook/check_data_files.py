@@ -3,6 +3,7 @@
 Data sets (CSV, Parquet, Excel, pickles, databases, ...) anywhere, and anything under data/
 but its READMEs, DVC pointer files and provenance records, are refused. Small samples may
 live in an allow-listed folder (default data/samples/ and tests/fixtures/) under a size limit.
+It judges names (and the size of samples) only: it never reads a file, so none can hang it.
 """
 
 import os

@@ -9,7 +9,20 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import Note, NotRegular, Skip, clip, parse, parser, posix, read_text, report, shown
+from ._common import (
+    Note,
+    NotRegular,
+    Skip,
+    TooLarge,
+    argument,
+    clip,
+    parse,
+    parser,
+    posix,
+    read_text,
+    report,
+    shown,
+)
 
 NAME = re.compile(r"^\d{2,}-[a-z]{2,4}-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 # Larger notebooks all but always carry outputs (plots, tables); clearing them is the fix.
@@ -61,6 +74,9 @@ def _output_problems(name: str) -> Iterator[str]:
         cells = _cells(name)
     except NotRegular as skipped:
         yield Note(skipped)
+        return
+    except TooLarge as large:
+        yield f"{large} Notebooks this large keep outputs: `uv run nbstripout {argument(name)}`."
         return
     except Skip as unreadable:
         yield str(unreadable)

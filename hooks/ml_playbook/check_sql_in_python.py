@@ -4,14 +4,15 @@ A query of more than a few lines belongs in sql/ as a model, where it is linted,
 translated. Short queries (`select count(*) from t`) are fine.
 
 Python that does not parse is left to ruff; Python too deep for the parser to build
-(which Python cannot run either) is reported.
+(which Python cannot run either) is reported. Modules over 5 MB are generated code: noted
+and skipped.
 """
 
 import ast
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import Note, NotRegular, Skip, parse, parser, read_bytes, report, shown
+from ._common import Note, NotRegular, Skip, TooLarge, parse, parser, read_bytes, report, shown
 
 SQL_START = re.compile(r"^\s*(select|with|insert\s+into|update|delete\s+from|create|merge)\b", re.I)
 SQL_BODY = re.compile(r"\b(from|into|table|set|using)\b", re.I)
@@ -30,7 +31,7 @@ def problems(filenames: Sequence[str], max_lines: int) -> Iterator[str]:
             continue
         try:
             tree = _parse(name)
-        except NotRegular as skipped:
+        except (NotRegular, TooLarge) as skipped:
             yield Note(skipped)
             continue
         except Skip as unreadable:

@@ -79,3 +79,13 @@ def test_a_file_named_like_help_is_checked_not_obeyed(repo, capsys):
 
     assert main(["-h", repo("notebooks/10-jd-x.ipynb", notebook(outputs=True))]) == 1
     assert "keep outputs" in capsys.readouterr().out
+
+
+def test_a_notebook_over_10_mb_is_refused_with_the_fix(repo, capsys):
+    big = repo("notebooks/11-jd-big.ipynb", " " * (10 * 1024 * 1024 + 1))
+
+    assert main([big]) == 1
+    assert capsys.readouterr().out == (
+        "notebooks/11-jd-big.ipynb: over 10 MB, too large to check. Notebooks this large keep "
+        "outputs: `uv run nbstripout notebooks/11-jd-big.ipynb`.\n"
+    )

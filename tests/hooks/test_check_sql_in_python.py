@@ -69,3 +69,10 @@ def test_a_module_with_a_coding_declaration_is_still_checked(repo, capsys):
 
     assert main([module]) == 1
     assert "pkg/legacy.py:4: a 6-line SQL string" in capsys.readouterr().out
+
+
+def test_a_module_over_5_mb_is_generated_code_noted_and_passed(repo, capsys):
+    module = repo("pkg/generated.py", "X = 1\n" * (1024 * 1024))
+
+    assert main([module]) == 0
+    assert capsys.readouterr().out == "pkg/generated.py: over 5 MB, too large to check.\n"
