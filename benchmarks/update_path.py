@@ -1,0 +1,59 @@
+"""Wall time of `copier update` per upgrade scenario, on a project a team has changed.
+
+    uv run python -m benchmarks.update_path [--runs 3]
+
+The releases are those of tests/test_update_path.py (devtools.release_history); each run starts
+from a fresh project at the base release with the team's edits (devtools.update_scenarios).
+Times are in-process `run_update` calls (copier already imported), median over the runs.
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+from pathlib import Path
+
+from devtools.release_history import build_release_history
+from devtools.template_clone import GIT_IDENTITY
+from devtools.update_scenarios import commit_all, start_project, team_edits, update
+
+
+def scenarios(history):
+    """(name, [(tag, trust), …]) — the updates each scenario runs, in order."""
+    return [
+        ("patch (a new question)", [(history.patch, False)]),
+        ("minor (new practices)", [(history.minor, False)]),
+        ("rename via migration, --trust", [(history.rename, True)]),
+        (
+            "every release in turn (3 updates)",
+            [(t, True) for t in (history.patch, history.minor, history.rename)],
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="projects per scenario (default 3)")
+    args = parser.parse_args(argv)
+    os.environ.update(GIT_IDENTITY)
+    os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        history = build_release_history(work / "ml-playbook")
+        for index, (name, steps) in enumerate(scenarios(history)):
+            times = []
+            for run in range(args.runs):
+                project = start_project(history.url, history.base, work / f"p{index}-{run}")
+                team_edits(project)
+                for tag, trust in steps:
+                    times.append(update(project, tag, trust=trust))
+                    commit_all(project, f"Template {tag}")
+            print(
+                f"{name}: median {statistics.median(times):.2f} s per update "
+                f"(min {min(times):.2f}, max {max(times):.2f}; {len(times)} updates)"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
