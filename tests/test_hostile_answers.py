@@ -135,6 +135,11 @@ REFUSED = [
     ({"python_keywords": [], "package_name": "class"}, "is a Python keyword"),
     ({"reserved_dependency_names": "", "package_name": "pandas"}, "shadows a dependency"),
     ({"dependency_names": "x", "package_name": "pandas"}, "shadows a dependency"),
+    # Nor can it replace what the validators use inside: their patterns and macros.
+    ({"UNPRINTABLE": "^$", "description": "two\nlines"}, NEWLINE_MESSAGE),
+    ({"HANDLE": ".*", "role_ml_engineer": "<b>x</b>"}, "is not a handle"),
+    ({"one_line": "", "organisation": ""}, "must not be empty"),
+    ({"check": "", "project_name": "My Model\n"}, NEWLINE_MESSAGE),
 ]
 
 # Accepted answers, several hostile pieces to an answer so that few renders cover them all.
@@ -151,7 +156,8 @@ ACCEPTED = [
     ),
     (
         "description",
-        "- not a bullet key: value # no comment - [a, b] &anchor *alias !!python/object:os.system",
+        "- not a bullet key: value # no comment - [a, b] &anchor *alias !!python/object:os.system"
+        " ask ml@example.com",
     ),
     (
         "description",
@@ -166,12 +172,12 @@ ACCEPTED = [
     ("author_name", 'O\'Neil "Jr" \\ Smith'),
     ("author_name", "김철수"),
     ("author_name", "🚀🚀"),
-    ("author_name", "<b>Bold</b> & Co"),
+    ("author_name", "ML Team <ml-team@example.com> & Co"),
     ("author_name", "Ab"),
     ("organisation", 'Acme & Co. <Ltd> "quoted"'),
     ("organisation", "주식회사 예시"),
     ("organisation", "🚀"),
-    ("organisation", "key: value\\"),
+    ("organisation", "key: value\\ (legal@acme.example)"),
     ("author_email", "first.last+ml@sub.example.co.kr"),
     ("repository_url", "https://gitlab.example.com:8443/group/sub/churn-model"),
     ("repository_url", "https://example.com/a%20b/(c)/d'e"),
