@@ -4,6 +4,8 @@
 
 Each hook runs as pre-commit runs it: one process (its console script) given every file its
 `files`/`types` filter selects. Prints the median per hook and their total (target <= 1 s).
+Then times each hook on hostile inputs at two sizes, ten times apart: time linear in the
+input grows at most tenfold (less, as process start-up is a fixed cost); a blow-up shows.
 """
 
 import argparse
@@ -43,6 +45,20 @@ SAMPLES_RECORD = {
     "sign_off": {"reviewer": "@ml-lead", "date": "2024-02-01", "decision": "approved"},
 }
 MARKDOWN = "# Notes\n\n## Section\n\nSome text that answers it.\n" * 5
+ALIAS_BOMB_LINE = "{0}: &{0} [{1}]\n"
+# (hook, input, file name, content for size n, small n); the large input is ten times n.
+HOSTILE = [
+    ("check-process-doc", "heading, n spaces inside", "docs/process.md", lambda n: "## a" + " " * n + "b\n", 300_000),
+    ("check-process-doc", "n unclosed comments", "docs/process.md", lambda n: "## A\n" + "<!--" * n, 100_000),
+    ("check-pii", "minified line of n*12 chars", "app.js", lambda n: "ab1.c_d%e+f-" * n, 8_500),
+    ("check-pii", "hex line of n*16 chars", "hex.txt", lambda n: "0123456789abcdef" * n, 1_000),
+    ("check-update-leftovers", "one line of n bytes", "line.txt", lambda n: "a" * n, 2_000_000),
+    ("check-notebooks", "n nested [", "notebooks/01-ab-x.ipynb", lambda n: "[" * n, 10_000),
+    ("check-sql-in-python", "x = n minus signs", "x.py", lambda n: "x = " + "-" * n + "1\n", 20_000),
+    ("check-data-records", "alias bomb, n levels", "data/sources/bomb.yml",
+     lambda n: ALIAS_BOMB_LINE.format("a", ", ".join(["lol"] * 9)) + "".join(
+         ALIAS_BOMB_LINE.format(f"a{i + 1}", ", ".join([f"*a{i if i else ''}"] * 9)) for i in range(n)), 1),
+]  # fmt: skip
 
 
 def make_repository(root: Path, count: int) -> list[str]:
@@ -76,6 +92,27 @@ def selected(hook: dict, names: list[str]) -> list[str]:
     return chosen
 
 
+def timed(command: list[str], cwd: Path) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+    if "Traceback" in done.stdout + done.stderr:
+        sys.exit(f"{command[0]} crashed:\n{(done.stdout + done.stderr)[-2000:]}")
+    return time.perf_counter() - started
+
+
+def hostile_figures(scripts: Path) -> None:
+    """Each hook on hostile inputs of size n and 10 n."""
+    print(f"\n{'hook':<24} {'hostile input':<30} {'n':>10} {'ms':>7} {'10 n ms':>8}")
+    for hook, label, name, content, size in HOSTILE:
+        times = []
+        for n in (size, size * 10):
+            with tempfile.TemporaryDirectory() as scratch:
+                (Path(scratch) / name).parent.mkdir(parents=True, exist_ok=True)
+                (Path(scratch) / name).write_text(content(n))
+                times.append(timed([str(scripts / hook), name], Path(scratch)))
+        print(f"{hook:<24} {label:<30} {size:>10,} {times[0] * 1000:7.0f} {times[1] * 1000:8.0f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=2000, help="files in the repository")
@@ -105,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{hook_id:<24} {seconds * 1000:7.0f} ms  ({files} files)")
     total = sum(seconds for seconds, _ in medians.values())
     print(f"{'total':<24} {total * 1000:7.0f} ms  on {args.files} files (target <= 1000 ms)")
+    hostile_figures(scripts)
     return 0
 
 

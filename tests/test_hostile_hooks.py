@@ -136,7 +136,7 @@ def build(root: Path) -> list[str]:
     put("data/raw/customers.csv", "id\n1\n")
     put(
         "docs/process.md",
-        "## Empty\n\n## " + " " * 3000 + "x\n\n## " + "H\x1b" * 10_000 + "\n\nTBD\n",
+        "## Empty\n\n## a" + " " * 3000 + "b\n\n## " + "H\x1b" * 10_000 + "\n\nTBD\n",
     )
     put("conflict.txt", "a\n<<<<<<< ours\nb\n=======\nc\n>>>>>>> theirs\n")
     put("note.txt", "write to kim.minsu@example.com\n")
@@ -266,4 +266,3 @@ def test_check_pii_scans_long_runs_of_address_characters_in_time(tmp_path):
     done = run("check-pii", ["minified.js", "hex.txt", "digits.txt"], tmp_path)
 
     assert done.returncode == 0, done.stdout + done.stderr
-
