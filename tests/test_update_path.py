@@ -155,6 +155,20 @@ def test_a_dirty_project_is_refused_before_anything_changes(history, team_projec
     assert_pins_at(project, history.base)
 
 
+def test_a_file_a_release_drops_is_deleted_even_with_the_team_edits(tmp_path):
+    """Copier's behaviour that makes removals and renames major releases (docs/maintainers.md)."""
+    repo = make_tagged_clone(tmp_path / "ml-playbook", tag="v1.0.0")
+    project = start_project(f"git+{repo.as_uri()}", "v1.0.0", tmp_path / "project")
+    edit_renamed_file(project)
+    (repo / "template" / releases.RENAMED[0]).unlink()
+    commit_and_tag(repo, "v1.1.0", "A release that drops a file")
+
+    update(project, "v1.1.0")
+
+    assert not (project / releases.RENAMED[0]).exists()
+    assert leftovers(project) == []
+
+
 # The maintainers' rule: a new question's default reproduces the previous output.
 
 
