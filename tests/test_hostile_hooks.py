@@ -101,6 +101,7 @@ MALFORMED = {
         ("docs/fifo.md", "skipped, a FIFO, not a regular file"),
         ("docs/zero.md", "skipped, a device, not a regular file"),
         ("docs/loop.md", "skipped, a symlink loop"),
+        ("'latin\\udce9name.txt'", ":1: email address"),
     ],
     "check-process-doc": [("docs/fifo.md", "skipped, a FIFO, not a regular file")],
     "check-update-leftovers": [("docs/zero.md", "skipped, a device, not a regular file")],
@@ -172,6 +173,7 @@ def build(root: Path) -> list[str]:
     put("empty.txt", "")
     put("odd\nname.txt", "kim.minsu@example.com\n")
     put("esc\x1b[31mred.md", "## \x1b[31mred\n")
+    put(os.fsdecode(b"latin\xe9name.txt"), "kim.minsu@example.com\n")  # not UTF-8: surrogates
     put("big.txt", (b"x" * 1023 + b"\n") * (50 * 1024))  # 50 MB of 1 KB lines
     put("line.txt", b"a" * (20 * 1024 * 1024))  # 20 MB, one line
     # What is not a regular file.

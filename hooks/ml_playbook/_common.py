@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 SNIFF_BYTES = 8192  # a NUL byte in the first 8 KB marks a binary file, as git decides
+_PIECE_BYTES = 256 * 1024
 SHOWN_CHARS = 80  # longest piece of a file's content echoed back in a message
 
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
@@ -171,18 +172,30 @@ def open_regular(name: str):
 
 def read_bytes(name: str, limit: int) -> bytes:
     """The bytes of the regular file `name`; Skip if it holds more than `limit` bytes."""
+    return _read(name, limit, binary_too=True)
+
+
+def _read(name: str, limit: int, binary_too: bool) -> bytes | None:
+    """The bytes of a regular file, or None for a binary one unless `binary_too`. A binary
+    file is known by its first 8 KB, so a large one is neither read nor refused as too large.
+    The rest is read in pieces: read(n) reserves n bytes up front, whatever the file holds."""
     with open_regular(name) as handle:
         try:
-            # Ask for what the file holds, not `limit`: read(n) reserves n bytes up front.
-            expected = min(os.fstat(handle.fileno()).st_size, limit) + 1
-            raw = handle.read(expected)
-            if len(raw) == expected and expected <= limit:  # it grew since: read on
-                raw += handle.read(limit + 1 - expected)
+            pieces = [handle.read(min(SNIFF_BYTES, limit + 1))]
+            if not binary_too and is_binary(pieces[0]):
+                return None
+            total = len(pieces[0])
+            while total <= limit and total >= SNIFF_BYTES:
+                piece = handle.read(min(limit + 1 - total, _PIECE_BYTES))
+                if not piece:
+                    break
+                pieces.append(piece)
+                total += len(piece)
         except OSError as error:
             raise Skip(f"{shown(name)}: cannot be read ({error.strerror}).") from None
-    if len(raw) > limit:
+    if total > limit:
         raise TooLarge(f"{shown(name)}: over {_size(limit)}, too large to check.")
-    return raw
+    return b"".join(pieces)
 
 
 def _size(count: int) -> str:
@@ -214,10 +227,8 @@ def read_text(name: str, limit: int) -> str | None:
     for a missing path, a file larger than `limit`, or one that is not text in UTF-8 (or
     UTF-16/32 with a byte-order mark).
     """
-    raw = read_bytes(name, limit)
-    if is_binary(raw):
-        return None
-    return decode(name, raw)
+    raw = _read(name, limit, binary_too=False)
+    return None if raw is None else decode(name, raw)
 
 
 class Note(str):

@@ -133,3 +133,15 @@ def test_notes_are_printed_but_only_problems_fail(capsys):
         "a: skipped.",
         "b: a problem.",
     ]
+
+
+def test_a_binary_file_is_known_by_its_start_and_never_too_large(repo):
+    name = repo("model.bin", b"\x00" + b"x" * 100_000)
+
+    assert read_text(name, 1024) is None
+
+
+def test_text_longer_than_a_sniff_is_read_whole(repo):
+    text = "line of text\n" * 100_000
+
+    assert read_text(repo("long.txt", text), 10 * 1024 * 1024) == text
