@@ -3,8 +3,7 @@
 Tables (CSV, TSV, Parquet; see `tables`) are scanned in one DuckDB pass over the columns
 that can hold text: for each column, one combined prefilter (RE2, a superset of every kind's
 shape: an `@`, seven digits with separators, a dotted quad, two colons) counts the candidate
-rows and keeps a uniform sample of them (the `SAMPLE` rows with the smallest hash, so equal
-values share a fate). The full detector (`pii.find`, with the column name as context) then
+rows and keeps a uniform sample of `SAMPLE` of them. The full detector (`pii.find`, with the column name as context) then
 runs in Python on each distinct sampled value. Counts are exact when a column has at most
 `SAMPLE` candidates, else scaled from the sample. Columns typed as numbers with a fraction,
 dates, times or booleans are skipped: they cannot hold a direct identifier.
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from . import _common, pii, tables
 
-SAMPLE = 1000
+SAMPLE = 2000
 TEXT_LIMIT = 256 * 1024 * 1024  # a text file larger than this is data: scan it as a table
 
 _DIGIT = "[0-9\uff10-\uff19]"
@@ -92,7 +91,7 @@ def scan_table(
             )
             candidate.append(f"{value} as v{index}, coalesce({test}, false) as m{index}")
             measures.append(
-                f"count(*) filter (where m{index}), arg_min(v{index}, hash(v{index}), {SAMPLE}) "
+                f"count(*) filter (where m{index}), arg_min(v{index}, random(), {SAMPLE}) "
                 f"filter (where m{index})"
             )
         row = connection.execute(
