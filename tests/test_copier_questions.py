@@ -1,6 +1,7 @@
 """The questions themselves: bad answers are refused with a message saying what to fix."""
 
 import keyword
+import subprocess
 import sys
 
 import pytest
@@ -135,3 +136,20 @@ def test_generating_runs_no_template_code():
     config = load_copier_config()
 
     assert not {"_tasks", "_jinja_extensions", "_migrations"} & set(config)
+
+
+def test_the_command_line_ends_a_refusal_with_the_validators_message(template_repo, tmp_path):
+    # docs/index.md tells users the reason is the last line of what copier prints.
+    destination = tmp_path / "project"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--data", "package_name=json"]
+        + [str(template_repo), str(destination)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert done.returncode != 0
+    assert "shadows the standard-library module" in done.stderr.strip().splitlines()[-1]
+    assert not destination.exists() or not any(destination.iterdir())
