@@ -128,9 +128,11 @@ def problems(filenames: Sequence[str]) -> Iterator[str]:
     valid = [record for record in records if record.valid]
     for data_path, added_by in added:
         if not any(record.covers(data_path) for record in valid):
+            # A path read from a DVC file is content: cut it to one short line.
+            shown_path = shown(data_path) if added_by == data_path else clip(data_path, 200)
             via = "" if added_by == data_path else f" (added by {shown(added_by)})"
             yield (
-                f"{shown(data_path)}{via}: no valid provenance record covers it; add "
+                f"{shown_path}{via}: no valid provenance record covers it; add "
                 f"{provenance.RECORDS_DIR.as_posix()}/<name>.yml listing it under `paths` "
                 "(docs/checklists/data-provenance.md)."
             )

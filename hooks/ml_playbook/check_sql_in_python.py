@@ -10,6 +10,7 @@ and skipped.
 
 import ast
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 
 from ._common import Note, NotRegular, Skip, TooLarge, parse, parser, read_bytes, report, shown
@@ -55,7 +56,9 @@ def _parse(name: str) -> ast.Module | None:
     be read, or nests deeper than Python's parser goes."""
     source = read_bytes(name, MAX_BYTES)  # bytes: the parser honours a coding declaration
     try:
-        return ast.parse(source, filename=name)
+        with warnings.catch_warnings():  # e.g. an invalid escape: ruff's to report, not ours
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=name)
     except (SyntaxError, ValueError):
         return None
     except (RecursionError, MemoryError):

@@ -65,7 +65,7 @@ def _measure(text: str) -> None:
             total += nodes
             nodes = total
         if nodes > MAX_NODES:
-            raise Refused(f"expands to more than {MAX_NODES:,} values (aliases repeating aliases?)")
+            raise Refused(f"holds more than {MAX_NODES:,} values, counting what aliases repeat")
 
 
 def load(text: str) -> object:

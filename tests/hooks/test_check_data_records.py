@@ -163,7 +163,9 @@ def test_deep_nesting_and_alias_bombs_are_refused_and_other_records_still_checke
 
     assert main(records) == 1
     out = capsys.readouterr().out
-    assert "data/sources/bomb.yml: expands to more than 100,000 values" in out
+    assert (
+        "data/sources/bomb.yml: holds more than 100,000 values, counting what aliases repeat" in out
+    )
     assert "data/sources/deep.yml: nested deeper than 64 levels" in out
     assert "data/sources/flow.yml: not valid YAML at line 1 (exceeded maximum nesting depth)" in out
     assert "data/sources/customers.yml: sensitivity: 3 is not one of" in out
@@ -187,3 +189,14 @@ def test_values_that_are_not_text_are_refused_in_one_line(repo, capsys):
 
     assert main([record]) == 1
     one_line_error(capsys, "data/sources/customers.yml", "not YAML this check reads")
+
+
+def test_a_long_output_path_is_cut_in_the_message(repo, capsys):
+    pipeline = repo(
+        "dvc.yaml", "stages:\n  t:\n    cmd: x\n    outs: [data/" + "x" * 10_000 + "]\n"
+    )
+
+    assert main([pipeline]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("data/xxx") and "… (added by dvc.yaml)" in out
+    assert len(out) < 500

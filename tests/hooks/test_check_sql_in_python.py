@@ -76,3 +76,8 @@ def test_a_module_over_5_mb_is_generated_code_noted_and_passed(repo, capsys):
 
     assert main([module]) == 0
     assert capsys.readouterr().out == "pkg/generated.py: over 5 MB, too large to check.\n"
+
+
+def test_warnings_from_the_parser_are_left_to_ruff(repo, capfd):
+    assert main([repo("pkg/escapes.py", 'PATTERN = "\\d+"\n')]) == 0
+    assert capfd.readouterr().err == ""
