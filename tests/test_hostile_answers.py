@@ -173,7 +173,7 @@ ACCEPTED = [
     ("author_name", "김철수"),
     ("author_name", "🚀🚀"),
     ("author_name", "ML Team <ml-team@example.com> & Co"),
-    ("author_name", "Ab"),
+    ("author_name", "no"),  # the shortest accepted, and a boolean to YAML 1.1 unquoted
     ("organisation", 'Acme & Co. <Ltd> "quoted"'),
     ("organisation", "주식회사 예시"),
     ("organisation", "🚀"),
