@@ -6,6 +6,7 @@ practices (Makefile, README, pre-commit, a new file) and a release that renames 
 through a migration. `uv run python -m benchmarks.update_path` prints the time per update.
 """
 
+import shutil
 import subprocess
 
 import pytest
@@ -35,11 +36,17 @@ def history(tmp_path_factory):
     return build_release_history(tmp_path_factory.mktemp("history") / "ml-playbook")
 
 
-@pytest.fixture
-def team_project(history, tmp_path):
-    """A project at the base release that the team has changed and committed."""
-    project = start_project(history.url, history.base, tmp_path / "project")
+@pytest.fixture(scope="module")
+def team_base(history, tmp_path_factory):
+    project = start_project(history.url, history.base, tmp_path_factory.mktemp("team") / "project")
     return project, team_edits(project)
+
+
+@pytest.fixture
+def team_project(team_base, tmp_path):
+    """A project at the base release that the team has changed and committed (a fresh copy)."""
+    project, edits = team_base
+    return shutil.copytree(project, tmp_path / "project", symlinks=True), edits
 
 
 def leftovers(project) -> list[str]:
