@@ -1,0 +1,1 @@
+"""Serving: the registry's model behind a small FastAPI service (contract, loader, metrics, log)."""

@@ -1,0 +1,96 @@
+"""The served model: resolved from the registry (an alias or a pinned version), loaded in
+full, then swapped in with one assignment, so a request sees the old model or the new one,
+never a half-loaded one. A poller reloads when the alias moves."""
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ProjectError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    name: str
+    version: str
+    alias: str | None
+    model: Any
+
+
+def resolve(root: Path, name: str, alias: str | None, version: str | None) -> str:
+    """The version to serve: `version` if pinned, else the one `alias` points at."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+
+    from ..models.registry import tracking_uri
+
+    mlflow.set_tracking_uri(tracking_uri(root))
+    client = MlflowClient()
+    try:
+        if version is not None:
+            return str(client.get_model_version(name, version).version)
+        return str(client.get_model_version_by_alias(name, alias).version)
+    except MlflowException:
+        wanted = f"version {version}" if version is not None else f"alias '{alias}'"
+        raise ProjectError(
+            f"model '{name}' has no {wanted} in {tracking_uri(root)}: run `make pipeline`, "
+            "or check `make registry`"
+        ) from None
+
+
+def load(root: Path, name: str, alias: str | None, version: str) -> LoadedModel:
+    import mlflow.sklearn
+
+    from ..models.registry import tracking_uri
+
+    mlflow.set_tracking_uri(tracking_uri(root))
+    model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
+    return LoadedModel(name=name, version=version, alias=alias, model=model)
+
+
+class ModelSlot:
+    """Holds the served model. Readers take `current` once per request and use only that."""
+
+    def __init__(self, loaded: LoadedModel):
+        self.current = loaded
+
+    def swap(self, loaded: LoadedModel) -> None:
+        self.current = loaded  # one reference assignment: atomic for every reader
+
+
+class AliasPoller:
+    """Looks up the alias every `interval` seconds and swaps in the version it points at."""
+
+    def __init__(self, root: Path, slot: ModelSlot, interval: float):
+        self.root, self.slot, self.interval = root, slot, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="alias-poller", daemon=True)
+
+    def start(self) -> None:
+        if self.interval > 0 and self.slot.current.alias is not None:
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def check_once(self) -> bool:
+        """Reload if the alias moved; True when a new version was swapped in."""
+        served = self.slot.current
+        version = resolve(self.root, served.name, served.alias, None)
+        if version == served.version:
+            return False
+        self.slot.swap(load(self.root, served.name, served.alias, version))
+        log.warning("alias '%s' moved: now serving %s v%s", served.alias, served.name, version)
+        return True
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check_once()
+            except Exception as error:  # keep serving the loaded model; say why once per poll
+                log.error("could not reload '%s': %s", self.slot.current.alias, error)
