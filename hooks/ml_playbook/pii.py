@@ -92,43 +92,43 @@ _ASCII_WORD = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=32)
-def _keyword_index(words: tuple[str, ...]) -> tuple[dict[int, frozenset[str]], tuple[str, ...]]:
-    """ASCII words by length (matched at the start of a word: `tel`, not the `tel` of hotel),
-    and the rest (Korean, symbols, phrases), matched anywhere: Korean particles and compounds
-    attach to a keyword (연락처는, 주민등록번호)."""
-    simple = [word for word in words if word.isascii() and word.isalpha()]
-    by_length: dict[int, set[str]] = {}
-    for word in simple:
-        by_length.setdefault(len(word), set()).add(word)
-    rest = tuple(word for word in words if word not in simple)
-    return {n: frozenset(ws) for n, ws in by_length.items()}, rest
+def _keyword_index(
+    positive: tuple[str, ...], negative: tuple[str, ...]
+) -> tuple[dict[int, dict[str, int]], tuple[tuple[str, int], ...]]:
+    """Keywords with their sign (+1 positive, -1 negative): ASCII words by length, matched
+    at the start of a word (`tel`, not the `tel` of hotel), and the rest (Korean, symbols,
+    phrases), matched anywhere: Korean particles and compounds attach to a keyword
+    (연락처는, 주민등록번호)."""
+    by_length: dict[int, dict[str, int]] = {}
+    rest = []
+    for words, sign in ((positive, 1), (negative, -1)):
+        for word in words:
+            if word.isascii() and word.isalpha():
+                by_length.setdefault(len(word), {})[word] = sign
+            else:
+                rest.append((word, sign))
+    return by_length, tuple(rest)
 
 
-def _last_keyword_end(window: str, words: tuple[str, ...]) -> int:
-    by_length, rest = _keyword_index(words)
-    best = -1
+def _nearest(window: str, positive: tuple[str, ...], negative: tuple[str, ...] = ()) -> int:
+    """+1 if the keyword nearest the end of `window` is a positive one, -1 if negative, 0 if none."""
+    by_length, rest = _keyword_index(positive, negative)
+    best, verdict = -1, 0
     for token in _ASCII_WORD.finditer(window):
         text, begin = token.group(), token.start()
-        for length, group in by_length.items():
-            if text[:length] in group:
-                best = max(best, begin + length)
-    for word in rest:
+        for length, signs in by_length.items():
+            sign = signs.get(text[:length]) if length <= len(text) else None
+            if sign is not None and begin + length > best:
+                best, verdict = begin + length, sign
+    for word, sign in rest:
         at = window.rfind(word)
-        if at >= 0:
-            best = max(best, at + len(word))
-    return best
-
-
-def _nearest(window: str, positive: tuple[str, ...], negative: tuple[str, ...]) -> int:
-    """+1 if the keyword nearest the end of `window` is a positive one, -1 if negative, 0 if none."""
-    good, bad = _last_keyword_end(window, positive), _last_keyword_end(window, negative)
-    if good == bad == -1:
-        return 0
-    return 1 if good > bad else -1
+        if at >= 0 and at + len(word) > best:
+            best, verdict = at + len(word), sign
+    return verdict
 
 
 def _has(window: str, words: tuple[str, ...]) -> bool:
-    return _last_keyword_end(window, words) >= 0
+    return _nearest(window, words) > 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -228,8 +228,13 @@ def _confirm_registration(text: str, found: re.Match, context: str) -> Span | No
     if not separator and verdict <= 0:
         if _has(window, _CARD_WORDS):
             return None  # a 13-digit card number
-        if date.today().year - int(_birth_date(digits).year) > OLDEST_AGE_BARE:
+        born = _birth_date(digits)
+        if date.today().year - born.year > OLDEST_AGE_BARE:
             return None  # 1717… : epoch milliseconds, not someone born in 1917
+        if 2010 <= born.year < 2020 and not _rrn_check_digit_holds(digits):
+            # Epoch milliseconds of 2001-2033 read as born in the 2010s; numbers issued
+            # then (before October 2020) carry a check digit, so one that fails is a time.
+            return None
         # 13 bare digits: a barcode when the EAN check digit holds and the RRN one does not.
         if _ean13_holds(digits) and not _rrn_check_digit_holds(digits):
             return None
@@ -462,7 +467,7 @@ def _confirm_phone(
                 continue  # one pair of parentheses, around the area or country code
         if verdict is None:
             window = context + _before(text, start)
-            verdict = _nearest(window, _PHONE_WORDS, _NOT_PERSONAL + _SSN_WORDS)
+            verdict = _nearest(window, _PHONE_WORDS, _NOT_A_PHONE)
             if verdict < 0:
                 return None
         if international:
@@ -486,6 +491,7 @@ def _confirm_phone(
     return None
 
 
+_NOT_A_PHONE = _NOT_PERSONAL + _SSN_WORDS
 _NON_DIGIT = re.compile(r"[^0-9]")
 _KOREAN_MOBILE = re.compile(r"01[016789][0-9]{7,8}")
 _NANP_SHAPE = re.compile(
@@ -585,7 +591,18 @@ KINDS_BY_NAME["kr_frn"] = Kind(
     "kr_frn", KINDS_BY_NAME["kr_rrn"].pattern, _confirm_registration,
     "Korean foreigner registration number", "",
 )  # fmt: skip
-_COMPILED = [(kind, re.compile(kind.pattern)) for kind in KINDS]
+
+
+@lru_cache(maxsize=8)
+def _compiled(regions: tuple[str, ...]) -> tuple[tuple[Kind, re.Pattern, Callable], ...]:
+    """Each kind with its compiled pattern and its confirmer (phones bound to `regions`)."""
+
+    def phone(text: str, found: re.Match, context: str) -> Span | None:
+        return _confirm_phone(text, found, context, regions)
+
+    return tuple((kind, re.compile(kind.pattern), kind.confirm or phone) for kind in KINDS)
+
+
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 
@@ -614,10 +631,9 @@ def find(
     regions = phone_regions() if regions is None else regions
     context = context.lower() + " " if context else ""
     confirmed: list[tuple[int, int, int, str]] = []
-    for priority, (kind, pattern) in enumerate(_COMPILED):
+    for priority, (kind, pattern, confirm) in enumerate(_compiled(regions)):
         if kind.needs and kind.needs not in normal:
             continue
-        confirm = kind.confirm or (lambda t, m, c: _confirm_phone(t, m, c, regions))
         position = 0
         while (found := pattern.search(normal, position)) is not None:
             span = confirm(normal, found, context)
@@ -626,7 +642,7 @@ def find(
                 continue
             confirmed.append((*span, priority, kind.name))
             position = span[1]
-    for start, end, _, name in _without_overlaps(confirmed):
+    for start, end, _, name in _without_overlaps(confirmed) if len(confirmed) > 1 else confirmed:
         value = text[start:end]
         if value not in allowlist:
             kind = _registration_kind(normal[start:end]) if name == "kr_rrn" else name

@@ -1,0 +1,71 @@
+"""Every pattern of the PII detector runs in time linear in its input (issue: the old email
+pattern took > 30 s on a 1 MB minified line, 11 s on a 150 KB hex line).
+
+Each case is a 1 MB run of one pattern's characters (or a repeated near-miss of it), scanned
+in a child process with a generous time limit: linear scanning takes about a second, while a
+pattern that backtracks over the run takes minutes. The limit catches hangs, not speed.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+MEGABYTE = 1_000_000
+LIMIT_SECONDS = 60  # ~1 s when linear; a quadratic pattern needs hundreds of seconds
+
+RUNS = {
+    "email local part": "a" * MEGABYTE + "@",
+    "email local chars": "a.b_c%d+e-" * (MEGABYTE // 10),
+    "hex digits": "0123456789abcdef" * (MEGABYTE // 16),
+    "decimal digits": "7" * MEGABYTE,
+    "digits and spaces": "1 " * (MEGABYTE // 2),
+    "digits and dashes": "12-" * (MEGABYTE // 3),
+    "dotted digits": "1." * (MEGABYTE // 2),
+    "plus and digits": "+1 " * (MEGABYTE // 3),
+    "parentheses": "(02)" * (MEGABYTE // 4),
+    "unbalanced parentheses": "02)" * (MEGABYTE // 3),
+    "colons": ":" * MEGABYTE,
+    "hex and colons": "ab:" * (MEGABYTE // 3),
+    "at signs and dots": "a@b." * (MEGABYTE // 4),
+    "domain labels": "x@" + "b." * (MEGABYTE // 2),
+    "IBAN-like": "DE89" * (MEGABYTE // 4),
+    "IBAN-like groups": "DE89 " * (MEGABYTE // 5),
+    "Hangul and digits": "가1" * (MEGABYTE // 2),
+    "full-width digits": "１" * MEGABYTE,
+    "en dashes and digits": "1–" * (MEGABYTE // 2),
+    "near-miss phones": "010-1234-56 " * (MEGABYTE // 12),
+    "real phones": "010-1234-5678 " * (MEGABYTE // 14),
+    "near-miss cards": "4111 1111 1111 111 " * (MEGABYTE // 19),
+    "near-miss registration numbers": "900101-123456 " * (MEGABYTE // 14),
+    "dotted quads": "1.2.3.4." * (MEGABYTE // 8),
+}
+
+SCAN = """
+import sys
+from ml_playbook import pii
+text = sys.stdin.read()
+print(sum(1 for _ in pii.find(text)))
+"""
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_a_megabyte_run_is_scanned_in_linear_time(name):
+    # given 1 MB of one pattern's characters
+    text = RUNS[name]
+    assert len(text) >= MEGABYTE * 0.9
+
+    # when the detector scans it in a child process
+    done = subprocess.run(
+        [sys.executable, "-c", SCAN],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=LIMIT_SECONDS,
+    )
+
+    # then it finishes (the timeout above raises otherwise) and finds what a run holds
+    assert done.returncode == 0, done.stderr
+    expected = MEGABYTE // 14 if name == "real phones" else 0
+    assert int(done.stdout) == expected
