@@ -20,6 +20,9 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
+from copier.errors import CopierError
+from jinja2 import TemplateError
+
 from devtools.template_clone import (
     TEMPLATE_ROOT,
     commit_and_tag,
@@ -85,7 +88,11 @@ def main(argv: list[str] | None = None) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(TEMPLATE_ROOT / name, target)
         commit_and_tag(repo, new, "The working tree")
-        changes = check_update(f"git+{repo.as_uri()}", old, new, work)
+        try:
+            changes = check_update(f"git+{repo.as_uri()}", old, new, work)
+        except (CopierError, TemplateError, ValueError) as error:
+            print(f"error: the template does not render: {error}".splitlines()[0])
+            return 2
     for line in changes:
         print(line)
     print(

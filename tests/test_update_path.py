@@ -14,6 +14,7 @@ import yaml
 from copier.errors import UnsafeTemplateError
 from ml_playbook import check_update_leftovers
 
+from devtools import question_rule
 from devtools import release_history as releases
 from devtools.question_rule import changes_beyond_the_version, check_update
 from devtools.release_history import build_release_history
@@ -193,6 +194,13 @@ def test_a_new_question_that_changes_the_output_is_reported(tmp_path):
     changes = check_update(f"git+{repo.as_uri()}", "v1.0.0", "v1.0.1", tmp_path)
 
     assert changes and all(line.startswith(f"{releases.ADDED_FILE}: +") for line in changes)
+
+
+def test_the_rule_check_names_a_reference_it_cannot_find(capsys):
+    assert question_rule.main(["no-such-release"]) == 2
+    assert capsys.readouterr().out == (
+        "error: 'no-such-release' is not a tag or commit of this repository.\n"
+    )
 
 
 def test_the_version_lines_alone_are_not_reported(history, tmp_path):
