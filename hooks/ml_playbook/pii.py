@@ -363,10 +363,9 @@ _V4_TAIL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 def _confirm_ipv6(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
-    if text[end : end + 1] == "." and text[end - 1 : end] != ":":
+    if text[end : end + 1] == "." and text[end + 1 : end + 2] in _DIGITS:
         # ::ffff:192.0.2.1: the pattern stopped inside the dotted tail; take the whole tail.
-        colon = text.rfind(":", start, end)
-        tail = _V4_TAIL.match(text, colon + 1)
+        tail = _V4_TAIL.match(text, text.rfind(":", start, end) + 1)
         if not tail:
             return None
         end = tail.end()
