@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from ml_playbook.conventions import SQL_DIALECTS
 
 from . import __distribution__, __summary__, __version__
 from .errors import ProjectError
-from .paths import project_root
+from .paths import MODEL, project_root
 
 PROGRAM = __package__  # the command has the package's name
 
@@ -59,34 +60,24 @@ def main(
     """Run `COMMAND --help` for what each command does."""
 
 
-def fail(message: str) -> typer.Exit:
-    """Print a one-line error (what to fix) and return the exit to raise."""
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=1)
-
-
 @contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn the project's errors (bad params, SQL, data) into `error:` lines and exit 1."""
+    """The one error handler: the project's errors become `error:` lines (one per problem), exit 1."""
     try:
         yield
     except ProjectError as error:
-        for line in str(error).splitlines():
-            typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
+        for problem in error.problems:
+            typer.secho(f"error: {problem}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=1) from None
-
-
-def run_stage(name: str, params_file: Path | None) -> None:
-    from .config import load_params
-    from .pipeline import STAGES
-
-    with reported_errors():
-        STAGES[name](project_root(), load_params(params_file))
 
 
 def _stage_command(group: typer.Typer, name: str, summary: str) -> Callable:
     def command(params: ParamsOption = None) -> None:
-        run_stage(name, params)
+        from .config import load_params
+        from .pipeline import run_stage
+
+        with reported_errors():
+            run_stage(name, project_root(), load_params(params))
 
     command.__doc__ = summary
     return group.command(name)(command)
@@ -125,14 +116,13 @@ def data_scan(
     .pii-allowlist and lines marked `pii: allow` are not reported.
     """
     from ml_playbook import pii
-    from ml_playbook.pii_scan import ScanError, scan_path
 
-    if output_format not in {"text", "json"}:
-        raise fail(f"unknown format '{output_format}': use text or json")
-    try:
-        findings = list(scan_path(path, pii.load_allowlist(project_root() / pii.ALLOWLIST_FILE)))
-    except ScanError as error:
-        raise fail(str(error)) from None
+    from .governance.screening import scan
+
+    with reported_errors():
+        if output_format not in {"text", "json"}:
+            raise ProjectError(f"unknown format '{output_format}': use text or json")
+        findings = list(scan(path, pii.load_allowlist(project_root() / pii.ALLOWLIST_FILE)))
     if output_format == "json":
         typer.echo(json.dumps([finding.as_dict() for finding in findings], indent=2))
     elif not findings:
@@ -154,36 +144,39 @@ def predict(
     output: Annotated[
         Path | None, typer.Option(help="write predictions here (.csv/.parquet)")
     ] = None,
-    model: ModelOption = Path("models/model.joblib"),
+    model: ModelOption = MODEL,
     params: ParamsOption = None,
 ) -> None:
     """Predict for every row of a file: hand-crafted examples or any data set."""
     from .config import load_params
     from .models.analysis import predictions
+    from .stages import load_model, read_table, write_table
 
     with reported_errors():
-        table = predictions(load_params(params), model, data)
+        table = predictions(
+            load_params(params), load_model(project_root(), model), read_table(data)
+        )
+        if output is not None:
+            write_table(output, table)
     if output is None:
         typer.echo(table.to_string(index=False, max_rows=50))
     else:
-        table.to_parquet(output) if output.suffix == ".parquet" else table.to_csv(
-            output, index=False
-        )
         typer.echo(f"wrote {len(table)} predictions to {output}")
 
 
 @app.command()
 def score(
     data: Annotated[Path, typer.Argument(help="CSV or Parquet with the features and the label")],
-    model: ModelOption = Path("models/model.joblib"),
+    model: ModelOption = MODEL,
     params: ParamsOption = None,
 ) -> None:
     """Compute the standard metrics of the model on a chosen data set."""
     from .config import load_params
     from .models.analysis import metrics
+    from .stages import load_model, read_table
 
     with reported_errors():
-        values = metrics(load_params(params), model, data)
+        values = metrics(load_params(params), load_model(project_root(), model), read_table(data))
     for name, value in values.items():
         typer.echo(f"{name:>18}: {value:.4f}")
 
@@ -191,17 +184,21 @@ def score(
 @app.command()
 def explain(
     data: Annotated[Path, typer.Argument(help="CSV or Parquet with the features and the label")],
-    top: Annotated[int, typer.Option(help="how many features to show")] = 10,
-    model: ModelOption = Path("models/model.joblib"),
+    top: Annotated[int, typer.Option(min=1, help="how many features to show")] = 10,
+    model: ModelOption = MODEL,
     params: ParamsOption = None,
 ) -> None:
     """Show which features most influence the model's predictions on a data set."""
     from .config import load_params
     from .models.analysis import feature_importance
+    from .stages import load_model, read_table
 
     with reported_errors():
-        importance = feature_importance(load_params(params), model, data)
-    typer.echo("permutation importance (drop in the primary metric when shuffled):")
+        loaded = load_params(params)
+        importance = feature_importance(loaded, load_model(project_root(), model), read_table(data))
+    typer.echo(
+        f"permutation importance (how much {loaded.evaluate.primary_metric} worsens when shuffled):"
+    )
     for name, value in importance.head(top).items():
         typer.echo(f"  {name:<26} {value:+.4f}")
 
@@ -209,10 +206,11 @@ def explain(
 @app.command("run-pipeline")
 def run_pipeline(params: ParamsOption = None) -> None:
     """Run every stage in order in this process (the pipeline without DVC)."""
-    from .pipeline import STAGES
+    from .config import load_params
+    from .pipeline import run_all
 
-    for name in STAGES:
-        run_stage(name, params)
+    with reported_errors():
+        run_all(project_root(), load_params(params))
 
 
 @app.command()
@@ -240,22 +238,21 @@ def sql_list(params: ParamsOption = None) -> None:
 def sql_show(
     model: Annotated[str, typer.Argument(help="model name, e.g. stg_customers")],
     dialect: Annotated[
-        str,
-        typer.Option(help="engine to translate for: duckdb, bigquery, snowflake, postgres, spark"),
+        str, typer.Option(help=f"engine to translate for: {', '.join(SQL_DIALECTS)}")
     ] = "duckdb",
     params: ParamsOption = None,
 ) -> None:
     """Print a model rendered and translated for an engine (the salt is masked)."""
     from .config import load_params
-    from .data.sql import ENGINES, SqlProject
+    from .data.sql import SqlProject
 
-    if dialect not in ENGINES:
-        raise fail(f"unknown dialect '{dialect}': use one of {', '.join(ENGINES)}")
     with reported_errors():
+        if dialect not in SQL_DIALECTS:
+            raise ProjectError(f"unknown dialect '{dialect}': use one of {', '.join(SQL_DIALECTS)}")
         project = SqlProject(project_root(), load_params(params))
         found = {m.name: m for m in project.models()}
         if model not in found:
-            raise fail(f"no model '{model}': `{PROGRAM} sql list` shows them")
+            raise ProjectError(f"no model '{model}': `{PROGRAM} sql list` shows them")
         typer.echo(project.compile(found[model].path, dialect).replace(project.salt, "<salt>"))
 
 
@@ -288,8 +285,8 @@ def registry_show(
 
     with reported_errors():
         loaded = load_params(params)
-    name = loaded.registry.model_name
-    versions = registry_state(project_root(), name)
+        name = loaded.registry.model_name
+        versions = registry_state(project_root(), name)
     if as_json:
         typer.echo(json.dumps({"model": name, "versions": versions}, indent=2))
         return
@@ -301,3 +298,27 @@ def registry_show(
         value = row["metrics"].get(metric)
         shown = f"{value:.4f}" if value is not None else "n/a"
         typer.echo(f"v{row['version']:<4} {aliases:<22} {metric}={shown}  run {row['run_id']}")
+
+
+@registry_app.command("ui")
+def registry_ui(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 5000,
+) -> None:
+    """Browse the runs and the registry of the tracking store (local: http://127.0.0.1:5000)."""
+    import subprocess
+    import sys
+
+    from .models.registry import tracking_uri
+
+    uri = tracking_uri(project_root())
+    command = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "ui",
+        "--backend-store-uri",
+        uri,
+        "--port",
+        str(port),
+    ]
+    raise typer.Exit(code=subprocess.run(command, check=False).returncode)

@@ -7,13 +7,14 @@ parameter re-runs exactly the stages that read it.
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
+from ml_playbook.conventions import SQL_DIALECTS
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import ParamsError
-from .paths import project_root
+from .errors import ProjectError
+from .models.metrics import METRICS
+from .paths import PARAMS, project_root
 
-SqlDialect = Literal["duckdb", "bigquery", "snowflake", "postgres", "spark"]
+SqlDialect = Literal[SQL_DIALECTS]
 
 
 class _Section(BaseModel):
@@ -73,7 +74,7 @@ class RegistryParams(_Section):
 
 
 class Params(_Section):
-    task: Literal["binary_classification", "regression"]
+    task: Literal[tuple(METRICS)]
     seed: int = 42
     synthetic: SyntheticParams = SyntheticParams()
     sql: SqlParams
@@ -83,33 +84,50 @@ class Params(_Section):
     evaluate: EvaluateParams
     registry: RegistryParams
 
+    @model_validator(mode="after")
+    def _primary_metric_fits_the_task(self) -> "Params":
+        known = METRICS[self.task]
+        if self.evaluate.primary_metric not in known:
+            raise ValueError(
+                f"evaluate.primary_metric '{self.evaluate.primary_metric}' is not a {self.task} "
+                f"metric; use one of {', '.join(known)}"
+            )
+        return self
+
 
 def load_params(path: Path | None = None, overrides: dict | None = None) -> Params:
     """Read and check params.yaml (default: the project's); dotted `overrides` go on top."""
-    path = path or project_root() / "params.yaml"
+    from ml_playbook import safe_yaml
+
+    path = path or project_root() / PARAMS
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = safe_yaml.load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise ParamsError(f"{path} not found: run the command from the project folder.") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ParamsError(f"{path} is not valid YAML{where}: fix the syntax.") from None
+        raise ProjectError(f"{path} not found: run the command from the project folder.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectError(
+            f"{path} cannot be read as UTF-8 text ({error.__class__.__name__})."
+        ) from None
+    except safe_yaml.Refused as error:
+        raise ProjectError(f"{path}: {error}; fix the syntax.") from None
     if not isinstance(raw, dict):
-        raise ParamsError(f"{path} must be a mapping of sections (task, sql, train, ...).")
+        raise ProjectError(f"{path} must be a mapping of sections (task, sql, train, ...).")
     for dotted, value in (overrides or {}).items():
         _set_dotted(raw, dotted, value)
     try:
         return Params.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        where = "".join(f"{part}: " for part in [".".join(map(str, first["loc"]))] if part)
+        message = first["msg"].removeprefix("Value error, ")
         more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise ParamsError(f"{path.name}: {where}: {first['msg']}{more}.") from None
+        raise ProjectError(f"{path.name}: {where}{message}{more}.") from None
 
 
 def _set_dotted(mapping: dict, dotted: str, value: object) -> None:
     *parents, leaf = dotted.split(".")
     for key in parents:
         mapping = mapping.setdefault(key, {})
+        if not isinstance(mapping, dict):
+            raise ProjectError(f"cannot set {dotted}: {key} is not a section of params.yaml.")
     mapping[leaf] = value

@@ -1,6 +1,37 @@
-"""Where the project keeps things: every path is relative to the project root, found once here."""
+"""Where the project keeps things, found once here: every path is relative to the project root.
+
+The stages, the SQL runner, the CLI's defaults and the tests read these names; dvc.yaml
+declares the same paths (tests/test_dvc_pipeline.py keeps the two in step).
+"""
 
 from pathlib import Path
+
+PARAMS = Path("params.yaml")
+SQL_DIR = Path("sql")
+PROVENANCE_RECORDS = Path("data/sources")
+
+# Data, by stage: raw sources -> interim tables (SQL staging, features) -> processed sets.
+RAW_DIR = Path("data/raw")
+RAW_TABLES = {"customers": RAW_DIR / "customers.parquet", "activity": RAW_DIR / "activity.parquet"}
+INTERIM_DIR = Path("data/interim")
+PROCESSED_DIR = Path("data/processed")
+# Where the SQL runner writes each model layer's tables, as <model>.parquet.
+SQL_LAYER_OUTPUT = {"staging": INTERIM_DIR, "features": INTERIM_DIR, "sets": PROCESSED_DIR}
+FEATURES = INTERIM_DIR / "feat_customer_month.parquet"
+TRAINING_SET = PROCESSED_DIR / "set_train.parquet"
+EVALUATION_SET = PROCESSED_DIR / "set_eval.parquet"
+VALIDATION_REPORT = Path("data/reports/validation")
+PII_REPORT = Path("data/reports/pii/scan.json")
+
+# The model and what is known about it.
+MODEL = Path("models/model.joblib")
+METRICS = Path("reports/metrics.json")
+EVALUATION_REPORT = Path("reports/evaluation")
+REGISTRY_DECISION = Path("reports/registry.json")
+
+# The local MLflow store (when MLFLOW_TRACKING_URI names no server) and its artifacts.
+MLFLOW_STORE = Path("mlflow.db")
+MLFLOW_ARTIFACTS = Path("mlruns")
 
 
 def project_root(start: Path | None = None) -> Path:

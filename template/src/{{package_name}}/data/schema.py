@@ -1,70 +1,68 @@
-"""The contract of the feature table: column types and allowed values, checked with pandera.
+"""The contract of the feature table, checked with pandera: the columns params.yaml `train`
+names (features and label) plus the keys of a row, with their types and allowed values.
 
-Adding a feature or changing the label is two edits: its column here, and its name in
-params.yaml (`train`). `check_params_against_schema` catches the second without the first.
+The columns follow params.yaml: list a new feature under `train.numeric_features` or
+`train.categorical_features` (after adding it to sql/features/) and it is checked as a number
+or a category. To check its values too (a range, a set of codes), add a rule to `RULES`.
 """
 
 import pandas as pd
 import pandera.pandas as pa
 
 from ..config import Params
-from ..errors import DataSchemaError
+from ..errors import ProjectError
 
 FEATURE_TABLE = "feat_customer_month"
+KEYS = ("customer_id", "snapshot_month")  # one row per customer and month
+
+_non_negative = pa.Check.ge(0)
+# Value rules of the bundled columns: (type, checks). A column not listed here is checked
+# for its type only: numbers for numeric features, text for categorical ones.
+RULES: dict[str, tuple[type, list[pa.Check]]] = {
+    "customer_id": (int, []),
+    "snapshot_month": (int, [_non_negative]),
+    "plan": (str, [pa.Check.isin(["basic", "standard", "premium"])]),
+    "country": (str, [pa.Check.str_matches(r"^[A-Z]{2}$")]),
+    "acquisition_channel": (str, []),
+    "monthly_fee": (float, [_non_negative]),
+    "tenure_months": (int, [_non_negative]),
+    "age_years": (int, [pa.Check.in_range(14, 110)]),
+    "sessions_window": (int, [_non_negative]),
+    "support_tickets_window": (int, [_non_negative]),
+    "late_payments_window": (int, [_non_negative]),
+    "avg_spend_window": (float, [_non_negative]),
+    "churned": (int, [pa.Check.isin([0, 1])]),
+    "future_spend": (float, [_non_negative]),
+}
 
 
-def feature_schema() -> pa.DataFrameSchema:
-    non_negative = pa.Check.ge(0)
-    return pa.DataFrameSchema(
-        {
-            "customer_id": pa.Column(int),
-            "snapshot_month": pa.Column(int, non_negative),
-            "plan": pa.Column(str, pa.Check.isin(["basic", "standard", "premium"])),
-            "country": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$")),
-            "acquisition_channel": pa.Column(str),
-            "monthly_fee": pa.Column(float, non_negative),
-            "tenure_months": pa.Column(int, non_negative),
-            "age_years": pa.Column(int, pa.Check.in_range(14, 110)),
-            "sessions_window": pa.Column(int, non_negative),
-            "support_tickets_window": pa.Column(int, non_negative),
-            "late_payments_window": pa.Column(int, non_negative),
-            "avg_spend_window": pa.Column(float, non_negative),
-            # labels
-            "churned": pa.Column(int, pa.Check.isin([0, 1])),
-            "future_spend": pa.Column(float, non_negative),
-        },
-        unique=["customer_id", "snapshot_month"],
-        coerce=True,
-        strict=True,
-        name=FEATURE_TABLE,
-    )
+def _column(name: str, default: tuple[type, list[pa.Check]]) -> pa.Column:
+    kind, checks = RULES.get(name, default)
+    return pa.Column(kind, checks)
 
 
-def check_params_against_schema(params: Params) -> None:
-    columns = set(feature_schema().columns)
+def feature_schema(params: Params) -> pa.DataFrameSchema:
+    """The schema of the columns `params` uses; other columns of the table pass through."""
     train = params.train
-    named = (
-        [("train.label", train.label)]
-        + [("train.numeric_features", name) for name in train.numeric_features]
-        + [("train.categorical_features", name) for name in train.categorical_features]
+    label_rule = (
+        (int, [pa.Check.isin([0, 1])]) if params.task == "binary_classification" else (float, [])
     )
-    problems = [
-        f"params.yaml {where}: '{name}' is not a column of {FEATURE_TABLE} "
-        "(add it to sql/features/ and src/ schema.py first)"
-        for where, name in named
-        if name not in columns
-    ]
-    if problems:
-        raise DataSchemaError(problems)
+    columns = {name: _column(name, (int, [])) for name in KEYS}
+    columns |= {name: _column(name, (float, [])) for name in train.numeric_features}
+    columns |= {name: _column(name, (str, [])) for name in train.categorical_features}
+    columns[train.label] = _column(train.label, label_rule)
+    return pa.DataFrameSchema(
+        columns, unique=list(KEYS), coerce=True, strict=False, name=FEATURE_TABLE
+    )
 
 
-def validate(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame, coerced to the schema's types; DataSchemaError naming each failing column."""
+def validate(frame: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The frame, coerced to the schema's types; an error naming each failing column."""
     try:
         # A fresh index: pandera reports rows by index, and a repeated one breaks its report.
-        return feature_schema().validate(frame.reset_index(drop=True), lazy=True)
+        return feature_schema(params).validate(frame.reset_index(drop=True), lazy=True)
     except pa.errors.SchemaErrors as errors:
-        raise DataSchemaError(_summarise(errors.failure_cases)) from None
+        raise ProjectError(*_summarise(errors.failure_cases)) from None
 
 
 def _summarise(failures: pd.DataFrame) -> list[str]:
@@ -72,6 +70,13 @@ def _summarise(failures: pd.DataFrame) -> list[str]:
     for (column, check), rows in failures.groupby(["column", "check"], dropna=False, sort=True):
         example = rows["failure_case"].iloc[0]
         example = example.item() if hasattr(example, "item") else example  # numpy -> Python
+        if check == "column_in_dataframe":
+            problems += [
+                f"{FEATURE_TABLE} has no column '{name}', which params.yaml train names: "
+                "add it to sql/features/ or take it out of params.yaml"
+                for name in rows["failure_case"]
+            ]
+            continue
         where = f"column '{column}'" if isinstance(column, str) else FEATURE_TABLE
         problems.append(f"{where}: {len(rows)} value(s) fail {check} (e.g. {example!r})")
     return problems

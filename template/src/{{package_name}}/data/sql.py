@@ -16,14 +16,14 @@ from pathlib import Path
 import duckdb
 import jinja2
 import sqlglot
+from ml_playbook.conventions import SQL_DIALECTS, SQL_MODEL_LAYERS
 
 from ..config import Params
-from ..errors import SqlError
+from ..errors import ProjectError
+from ..paths import SQL_DIR, SQL_LAYER_OUTPUT
 
-LAYERS = ("staging", "features", "sets")
-# Where each layer's tables are written, as <model>.parquet.
-LAYER_OUTPUT = {"staging": "data/interim", "features": "data/interim", "sets": "data/processed"}
-ENGINES = ("duckdb", "bigquery", "snowflake", "postgres", "spark")
+LAYERS = SQL_MODEL_LAYERS
+ENGINES = SQL_DIALECTS
 
 SALT_VARIABLE = "PSEUDONYMISATION_SALT"
 LOCAL_SALT = "local-development-salt-not-for-real-data"
@@ -53,7 +53,7 @@ class SqlProject:
 
     @property
     def sql_dir(self) -> Path:
-        return self.root / "sql"
+        return self.root / SQL_DIR
 
     def models(self, layers: tuple[str, ...] = LAYERS) -> list[SqlModel]:
         found = [
@@ -64,7 +64,7 @@ class SqlProject:
         names = [model.name for model in found]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
-            raise SqlError(f"model names must be unique across layers: {', '.join(duplicates)}")
+            raise ProjectError(f"model names must be unique across layers: {', '.join(duplicates)}")
         return found
 
     def tests(self) -> list[Path]:
@@ -95,7 +95,7 @@ class SqlProject:
         try:
             return environment.get_template(relative).render(), refs
         except jinja2.TemplateError as error:
-            raise SqlError(f"sql/{relative}: {error}") from None
+            raise ProjectError(f"sql/{relative}: {error}") from None
 
     def compile(self, path: Path, engine: str = "duckdb") -> str:
         """The model rendered and translated from the project's dialect into `engine`'s."""
@@ -106,19 +106,21 @@ class SqlProject:
             )
         except sqlglot.errors.ParseError as error:
             first = error.errors[0] if error.errors else {}
-            raise SqlError(
+            raise ProjectError(
                 f"sql/{path.relative_to(self.sql_dir).as_posix()}: not valid "
                 f"{self.params.sql.dialect} SQL at line {first.get('line', '?')}: "
                 f"{first.get('description', error)}"
             ) from None
         if len(statements) != 1:
-            raise SqlError(f"{path.name}: a model must be exactly one SELECT statement")
+            raise ProjectError(f"{path.name}: a model must be exactly one SELECT statement")
         return statements[0]
 
     def _source(self, name: str) -> str:
         if name not in self.params.sql.sources:
             known = ", ".join(sorted(self.params.sql.sources)) or "none"
-            raise SqlError(f"source('{name}') is not in params.yaml sql.sources (known: {known})")
+            raise ProjectError(
+                f"source('{name}') is not in params.yaml sql.sources (known: {known})"
+            )
         return f"src_{name}"
 
     def order(self, models: list[SqlModel]) -> list[SqlModel]:
@@ -128,7 +130,7 @@ class SqlProject:
         try:
             return [by_name[name] for name in TopologicalSorter(graph).static_order()]
         except CycleError as error:
-            raise SqlError(
+            raise ProjectError(
                 f"models ref each other in a cycle: {' -> '.join(error.args[1])}"
             ) from None
 
@@ -140,7 +142,7 @@ class SqlProject:
         for name, relative in self.params.sql.sources.items():
             path = self.root / relative
             if not path.is_file():
-                raise SqlError(
+                raise ProjectError(
                     f"source '{name}' reads {relative}, which does not exist: run "
                     "`make pipeline` (or the synthesize stage) or fix params.yaml sql.sources"
                 )
@@ -164,20 +166,20 @@ class SqlProject:
                 connection.execute(f"create or replace table {model.name} as {sql}")
             except duckdb.Error as error:
                 message = str(error).splitlines()[0]
-                raise SqlError(
+                raise ProjectError(
                     f"sql/{model.layer}/{model.path.name} failed on DuckDB: {message}"
                 ) from None
         return ran
 
     def output_path(self, model: SqlModel) -> Path:
-        return self.root / LAYER_OUTPUT[model.layer] / f"{model.name}.parquet"
+        return self.root / SQL_LAYER_OUTPUT[model.layer] / f"{model.name}.parquet"
 
     def write(self, connection: duckdb.DuckDBPyConnection, models: list[SqlModel]) -> list[Path]:
         written = []
         for model in models:
             output = self.output_path(model)
             output.parent.mkdir(parents=True, exist_ok=True)
-            connection.execute(f"copy {model.name} to '{output}' (format parquet)")
+            connection.execute(f"copy {model.name} to {_literal(str(output))} (format parquet)")
             written.append(output)
         return written
 
@@ -191,17 +193,21 @@ class SqlProject:
         return failures
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _reader(path: Path) -> str:
-    if path.suffix == ".csv":
-        return f"read_csv_auto('{path}')"
-    return f"read_parquet('{path}')"
+    if path.suffix.lower() in {".csv", ".tsv"}:
+        return f"read_csv_auto({_literal(str(path))})"
+    return f"read_parquet({_literal(str(path))})"
 
 
 def pseudonymisation_salt() -> str:
     """The key of the keyed hash in `pseudonymise()`: PSEUDONYMISATION_SALT, or the local default."""
     salt = os.environ.get(SALT_VARIABLE, LOCAL_SALT)
     if not _SALT_FORMAT.fullmatch(salt):
-        raise SqlError(
+        raise ProjectError(
             f"{SALT_VARIABLE} must be at least 16 characters of letters, digits, '_' or '-'."
         )
     return salt

@@ -4,25 +4,32 @@ promote it from `challenger` to `champion` only when it beats the champion.
 MLflow is imported here only (it takes seconds), so other stages stay fast.
 """
 
-import hashlib
-import json
 import os
-import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
-import joblib
 import pandas as pd
 
 from ..config import Params
-from .evaluation import LOWER_IS_BETTER, is_better
-from .training import features_and_label
+from ..paths import MLFLOW_ARTIFACTS, MLFLOW_STORE
+from .metrics import direction, is_better
 
 CHALLENGER, CHAMPION = "challenger", "champion"
 # What the logged model needs to be loaded elsewhere: versions as installed from uv.lock.
 # Passing them also spares MLflow inferring requirements in a subprocess (seconds).
 MODEL_REQUIREMENTS = ("scikit-learn", "pandas", "numpy", "scipy", "skops")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A trained model and what its run records beside it."""
+
+    model: object
+    metrics: dict[str, float]
+    example: pd.DataFrame  # a few input rows: the model's signature and input example
+    tags: dict[str, str] = field(default_factory=dict)  # git commit, data versions
+    artifacts: list[Path] = field(default_factory=list)  # report folders attached to the run
 
 
 @dataclass(frozen=True)
@@ -37,23 +44,13 @@ class Decision:
     promoted: bool
     reason: str
 
+    def as_dict(self) -> dict:
+        return asdict(self)
+
 
 def tracking_uri(root: Path) -> str:
     """MLFLOW_TRACKING_URI if set (a shared server), else the local store under the project."""
-    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / 'mlflow.db'}"
-
-
-def file_md5(path: Path) -> str:
-    """The MD5 DVC records for a file, so a run names the exact data version it used."""
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "md5").hexdigest()
-
-
-def git_commit(root: Path) -> str:
-    done = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False
-    )
-    return done.stdout.strip() if done.returncode == 0 else "no-commit-yet"
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / MLFLOW_STORE}"
 
 
 def flatten(mapping: dict, prefix: str = "") -> dict[str, str]:
@@ -67,14 +64,8 @@ def flatten(mapping: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def register(
-    params: Params,
-    root: Path,
-    model_path: Path,
-    metrics_path: Path,
-    data_sets: dict[str, Path],
-    artifact_dirs: list[Path],
-) -> Decision:
+def register(params: Params, candidate: Candidate, root: Path) -> Decision:
+    """Log a run for `candidate`, register its model as challenger, promote it if it wins."""
     import mlflow
     from mlflow.models import infer_signature
     from mlflow.tracking import MlflowClient
@@ -84,24 +75,13 @@ def register(
     name = params.registry.model_name
     metric = params.evaluate.primary_metric
     _use_experiment(mlflow, name, root, local=uri.startswith("sqlite:///"))
-    metrics = json.loads(metrics_path.read_text())
-    model = joblib.load(model_path)
-    example, _ = features_and_label(pd.read_parquet(data_sets["eval"]).head(5), params)
+    model, example = candidate.model, candidate.example
 
     with mlflow.start_run(run_name=f"{name}-{params.train.model}") as run:
         mlflow.log_params(flatten(params.model_dump()))
-        mlflow.log_metrics({key: value for key, value in metrics.items() if key != "rows"})
-        mlflow.set_tags(
-            {
-                "git_commit": git_commit(root),
-                **{f"data.{key}.md5": file_md5(path) for key, path in data_sets.items()},
-                **{
-                    f"data.{key}.path": str(path.relative_to(root))
-                    for key, path in data_sets.items()
-                },
-            }
-        )
-        for folder in artifact_dirs:
+        mlflow.log_metrics(candidate.metrics)
+        mlflow.set_tags(candidate.tags)
+        for folder in candidate.artifacts:
             if folder.is_dir():
                 mlflow.log_artifacts(str(folder), artifact_path=folder.name)
         logged = mlflow.sklearn.log_model(
@@ -118,7 +98,9 @@ def register(
     new_version = str(logged.registered_model_version)
     client = MlflowClient()
     client.set_registered_model_alias(name, CHALLENGER, new_version)
-    decision = _decide(client, params, name, new_version, run.info.run_id, metrics[metric])
+    decision = _decide(
+        client, params, name, new_version, run.info.run_id, candidate.metrics[metric]
+    )
     if decision.promoted:
         client.set_registered_model_alias(name, CHAMPION, new_version)
     return decision
@@ -133,7 +115,7 @@ def _types_to_trust(model) -> list[str]:
 def _use_experiment(mlflow, name: str, root: Path, local: bool) -> None:
     if local and mlflow.get_experiment_by_name(name) is None:
         # Keep artifacts beside the local store, not wherever the command happened to run.
-        mlflow.create_experiment(name, artifact_location=(root / "mlruns").as_uri())
+        mlflow.create_experiment(name, artifact_location=(root / MLFLOW_ARTIFACTS).as_uri())
     mlflow.set_experiment(name)
 
 
@@ -152,20 +134,14 @@ def _decide(client, params: Params, name: str, version: str, run_id: str, value:
     if champion_value is None:
         promoted, reason = True, f"champion v{champion.version} has no {metric}"
     else:
-        promoted = is_better(metric, value, champion_value, margin)
-        direction = "lower" if metric in LOWER_IS_BETTER else "higher"
+        promoted = is_better(params.task, metric, value, champion_value, margin)
         reason = (
             f"{metric} {value:.4f} vs champion {champion_value:.4f} "
-            f"({direction} is better, margin {margin})"
+            f"({direction(params.task, metric)} is better, margin {margin})"
         )
     return Decision(
         name, version, run_id, metric, value, champion.version, champion_value, promoted, reason
     )
-
-
-def write_decision(decision: Decision, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(asdict(decision), indent=2) + "\n")
 
 
 def registry_state(root: Path, name: str) -> list[dict]:
