@@ -11,7 +11,8 @@ app = typer.Typer()
 @app.command()
 def monitor(
     params: Annotated[
-        Path | None, typer.Option("--params", help="params file (default: the project's params.yaml)")
+        Path | None,
+        typer.Option("--params", help="params file (default: the project's params.yaml)"),
     ] = None,
 ) -> None:
     """Compare the logged requests with the training data: drift, prediction shift, schema,

@@ -76,7 +76,9 @@ def drift_checks(
         note = f"{len(served)} served rows logged, fewer than the {settings.min_rows} needed"
         return [
             Check("feature_drift", "all features", None, settings.feature_psi_max, False, note),
-            Check("prediction_shift", "predictions", None, settings.prediction_psi_max, False, note),
+            Check(
+                "prediction_shift", "predictions", None, settings.prediction_psi_max, False, note
+            ),
         ], []
     shifts = feature_shifts(reference, served, numeric, categorical, settings.bins)
     scores = numeric_shift("prediction", reference_scores, served["prediction"], settings.bins)

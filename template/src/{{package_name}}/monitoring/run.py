@@ -113,8 +113,12 @@ def monitor(root: Path, params: Params, now: datetime | None = None) -> Outcome:
     fired = [c.as_dict() for c in checks if c.fired]
     (folder / SUMMARY_FILE).write_text(
         json.dumps(
-            {"model": params.registry.model_name, "version": version, "at": now.isoformat(),
-             "checks": [c.as_dict() for c in checks]},
+            {
+                "model": params.registry.model_name,
+                "version": version,
+                "at": now.isoformat(),
+                "checks": [c.as_dict() for c in checks],
+            },
             indent=2,
         )
         + "\n"

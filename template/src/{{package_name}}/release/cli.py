@@ -28,7 +28,9 @@ def _context(params: Path | None):
 
 @app.command()
 def promote(
-    version: Annotated[str | None, typer.Argument(help="version to promote (default: challenger)")] = None,
+    version: Annotated[
+        str | None, typer.Argument(help="version to promote (default: challenger)")
+    ] = None,
     force: Annotated[bool, typer.Option(help="skip the quality gate (needs --reason)")] = False,
     reason: Annotated[str | None, typer.Option(help="why (required with --force)")] = None,
     model_card: Annotated[
@@ -43,11 +45,15 @@ def promote(
     from .moves import promote as move
 
     if force and not reason:
-        typer.secho("error: --force needs --reason: say why the gate is skipped", fg="red", err=True)
+        typer.secho(
+            "error: --force needs --reason: say why the gate is skipped", fg="red", err=True
+        )
         raise typer.Exit(code=1)
     with reported_errors():
         root, loaded = _context(params)
-        done = move(root, loaded, version, approver or actor(), reason if force else None, model_card)
+        done = move(
+            root, loaded, version, approver or actor(), reason if force else None, model_card
+        )
     typer.echo(f"champion: v{done.from_version or '-'} -> v{done.to_version} ({done.why})")
 
 

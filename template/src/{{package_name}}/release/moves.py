@@ -120,7 +120,9 @@ def evaluate_versions(root: Path, params: Params, client, versions: list[str]) -
     frame = read_parquet(root, EVALUATION_SET, "split")
     return {
         version: metrics(
-            params, mlflow.sklearn.load_model(f"models:/{params.registry.model_name}/{version}"), frame
+            params,
+            mlflow.sklearn.load_model(f"models:/{params.registry.model_name}/{version}"),
+            frame,
         )
         for version in versions
     }
@@ -158,7 +160,9 @@ def promote(
     if force_reason is not None:
         action, why, evaluation = "force-promote", force_reason, {}
     else:
-        evaluation = evaluate_versions(root, params, client, [v for v in (candidate, champion) if v])
+        evaluation = evaluate_versions(
+            root, params, client, [v for v in (candidate, champion) if v]
+        )
         new = evaluation[candidate][metric]
         old = evaluation[champion][metric] if champion else None
         margin = params.registry.promotion_margin
@@ -218,4 +222,6 @@ def _require_version(client, name: str, version: str) -> None:
     try:
         client.get_model_version(name, version)
     except MlflowException:
-        raise ProjectError(f"'{name}' has no version {version}: `make registry` lists them") from None
+        raise ProjectError(
+            f"'{name}' has no version {version}: `make registry` lists them"
+        ) from None

@@ -112,8 +112,10 @@ def create_app(
         shown = [text for text, _ in problems]
         return JSONResponse(
             status_code=422,
-            content={"error": shown[0] + (f" (and {len(shown) - 1} more)" if len(shown) > 1 else ""),
-                     "problems": shown},
+            content={
+                "error": shown[0] + (f" (and {len(shown) - 1} more)" if len(shown) > 1 else ""),
+                "problems": shown,
+            },
         )
 
     app.add_middleware(
@@ -185,9 +187,7 @@ class Observed:
 
     def _log(self, state: dict, status: int, elapsed: float) -> None:
         version, rows, scores = state.get("served", (self.slot.current.version, None, None))
-        self.request_log.record(
-            status, elapsed * 1000, version, rows, scores, state.get("problem")
-        )
+        self.request_log.record(status, elapsed * 1000, version, rows, scores, state.get("problem"))
 
 
 def _refusal(scope, max_body: int) -> tuple[Response, str] | None:

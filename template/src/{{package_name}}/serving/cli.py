@@ -10,16 +10,20 @@ app = typer.Typer()
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="address to listen on (default: params.yaml serve.host)")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="address to listen on (default: params.yaml serve.host)")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="port (default: params.yaml serve.port)")] = None,
     version: Annotated[
         str | None, typer.Option(help="serve this registry version (pinned: no reload)")
     ] = None,
     alias: Annotated[
-        str | None, typer.Option(help="serve the version this alias points at (default: serve.alias)")
+        str | None,
+        typer.Option(help="serve the version this alias points at (default: serve.alias)"),
     ] = None,
     params: Annotated[
-        Path | None, typer.Option("--params", help="params file (default: the project's params.yaml)")
+        Path | None,
+        typer.Option("--params", help="params file (default: the project's params.yaml)"),
     ] = None,
 ) -> None:
     """Serve the registry's model over HTTP: /predict, /health, /ready, /metrics (docs at /docs).
@@ -50,12 +54,12 @@ def serve(
 
 def build_service(root: Path, params, alias: str | None, version: str | None):
     """The app with its model loaded, its alias poller and its request log, ready to run."""
+    from threadpoolctl import threadpool_limits
+
     from .app import create_app
     from .contract import feature_fields
     from .loader import AliasPoller, ModelSlot, load, resolve
     from .request_log import RequestLog
-
-    from threadpoolctl import threadpool_limits
 
     # One request is one small prediction: OpenMP threads (HistGradientBoosting) only fight
     # each other and the event loop there, costing tens of ms per request on a busy host.

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+
 class RequestLog:
     def __init__(
         self, folder: Path, features: dict[str, str], sample_rate: float, flush_seconds: float
