@@ -12,14 +12,9 @@ import re
 from collections.abc import Iterator, Sequence
 
 from ._common import parse, parser, posix, report, shown
+from .conventions import SQL_LAYER_PREFIXES
 
-LAYER_PREFIXES = {
-    "staging": "stg_",
-    "features": "feat_",
-    "sets": "set_",
-    "tests": "assert_",
-    "macros": "",
-}
+LAYER_PREFIXES = SQL_LAYER_PREFIXES  # shared with the generated projects' SQL runner
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*\.sql$")
 
 
