@@ -64,3 +64,100 @@ def test_empty_files_are_skipped(tmp_path):
     (tmp_path / "empty.csv").write_text("")
 
     assert list(scan_path(tmp_path)) == []
+
+
+def test_a_korean_table_is_scanned_with_its_column_names_as_context(tmp_path):
+    # given a table whose column names say what the bare numbers are
+    path = tmp_path / "고객.csv"
+    pd.DataFrame(
+        {
+            "연락처": ["01012345678", "01098765432"],
+            "epoch_ms": ["1710151334567", "1710151334568"],
+            "메모": ["휴대폰 010-2345-6789로 연락", "주민번호 900101–1234568 확인"],
+        }
+    ).to_csv(path, index=False)
+
+    # when it is scanned
+    found = {(f.column, f.kind) for f in scan_table(path)}
+
+    # then phones and the registration number are found, the epoch times are not
+    assert found == {("연락처", "phone"), ("메모", "phone"), ("메모", "kr_rrn")}
+
+
+def test_columns_typed_as_dates_or_fractions_are_not_scanned(tmp_path):
+    path = tmp_path / "events.parquet"
+    pd.DataFrame(
+        {
+            "at": pd.to_datetime(["2024-01-15", "2024-01-16"]),
+            "amount": [1.5, 2.5],
+            "note": ["mail kim@example.com", "none"],
+        }  # fmt: skip
+    ).to_parquet(path)
+
+    assert [(f.column, f.kind) for f in scan_table(path)] == [("note", "email")]
+
+
+def test_counts_are_exact_up_to_the_sample_and_estimated_beyond(tmp_path):
+    # given 10,000 rows, one in ten holding an email, the rest candidates without one
+    rows = [f"user{i}@example.com" if i % 10 == 0 else f"order 2024-{i:07d}" for i in range(10_000)]
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    pd.DataFrame({"text": rows[:1000]}).to_csv(small, index=False)
+    pd.DataFrame({"text": rows}).to_csv(large, index=False)
+
+    # when both are scanned
+    (exact,) = scan_table(small)
+    (estimated,) = scan_table(large)
+
+    # then the small one is counted exactly, the large one to within sampling error
+    assert exact.count == 100
+    assert 600 <= estimated.count <= 1400
+
+
+def test_a_file_name_with_quotes_is_read_as_data(tmp_path):
+    path = tmp_path / "it's; drop table x; --.csv"
+    pd.DataFrame({"email": ["a@example.com"]}).to_csv(path, index=False)
+
+    (finding,) = scan_table(path)
+
+    assert (finding.kind, finding.path) == ("email", str(path))
+
+
+def test_phone_regions_come_from_the_project_setting(tmp_path, monkeypatch, capsys):
+    from ml_playbook import pii
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.ml-playbook]\npii-phone-regions = ["KR"]\n')
+    pii.phone_regions.cache_clear()
+    try:
+        # given a project that tries Korean national formats only
+        assert pii.phone_regions() == ("KR",)
+        # then a London number written nationally is no longer a phone; +44 still is
+        assert [m.kind for m in pii.find("office 020 7946 0958")] == []
+        assert [m.kind for m in pii.find("office +44 20 7946 0958")] == ["phone"]
+
+        # and a malformed setting says so on one line and falls back to the default
+        (tmp_path / "pyproject.toml").write_text('[tool.ml-playbook]\npii-phone-regions = "KR"\n')
+        pii.phone_regions.cache_clear()
+        assert pii.phone_regions() == pii.DEFAULT_PHONE_REGIONS
+        assert "pii-phone-regions must be a list" in capsys.readouterr().err
+    finally:
+        pii.phone_regions.cache_clear()
+
+
+def test_utf16_text_is_scanned_and_binaries_are_skipped(tmp_path):
+    (tmp_path / "notes.txt").write_bytes("연락처 010-2345-6789\n".encode("utf-16"))
+    (tmp_path / "blob.bin").write_bytes(b"\0\1kim@example.com")
+
+    found = [(f.path.rsplit("/", 1)[-1], f.kind) for f in scan_path(tmp_path)]
+
+    assert found == [("notes.txt", "phone")]
+
+
+def test_what_is_not_a_regular_file_is_a_clear_error(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    with pytest.raises(ScanError, match="not a regular file"):
+        list(scan_path(fifo))
