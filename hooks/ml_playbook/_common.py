@@ -90,8 +90,9 @@ def posix(name: str) -> PurePosixPath:
 
 
 def shown(name: str) -> str:
-    """A file name as it can be printed on one line: names with control characters quoted."""
-    if name.isprintable():
+    """A file name as it can be printed on one line: names with control characters (or
+    none at all) quoted."""
+    if name and name.isprintable():
         return name
     return repr(name)
 

@@ -73,6 +73,7 @@ def test_names_with_control_characters_are_quoted():
     assert shown("docs/a b.md") == "docs/a b.md"
     assert shown("a\nb.txt") == "'a\\nb.txt'"
     assert shown("\x1b[31mred") == "'\\x1b[31mred'"
+    assert shown("") == "''"
 
 
 def test_clip_escapes_and_cuts_what_is_echoed():
