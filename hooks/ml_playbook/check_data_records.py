@@ -51,8 +51,10 @@ def _stage_outs(document: object) -> list[str]:
     paths = []
     for stage_name, stage in stages.items():
         stage_label = f"stage '{clip(str(stage_name))}'"
-        if not isinstance(stage, dict):
+        if stage is None:
             raise Malformed(f"{stage_label} has no body; give it a `cmd` (and `deps`, `outs`)")
+        if not isinstance(stage, dict):
+            raise Malformed(f"{stage_label} must be a mapping of `cmd`, `deps`, `outs`")
         if "outs" not in stage:
             continue
         outs = stage["outs"]

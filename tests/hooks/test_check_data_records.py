@@ -98,6 +98,7 @@ def one_line_error(capsys, name: str, what: str) -> None:
     [
         ("stages:\n  - train\n", "`stages` must be a mapping"),
         ("stages:\n  train:\n", "stage 'train' has no body"),
+        ("stages:\n  train: python train.py\n", "stage 'train' must be a mapping"),
         ("stages:\n  train:\n    cmd: x\n    outs:\n", "`outs` is empty or not a list"),
         ("stages:\n  train:\n    cmd: x\n    outs: [5]\n", "every entry of `outs` must be a path"),
         ("stages:\n  t:\n    cmd: x\n    outs: [{path: 5}]\n", "every entry of `outs`"),
