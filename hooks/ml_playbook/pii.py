@@ -67,7 +67,8 @@ def normalise(text: str) -> str:
 # Context: the words just before a candidate.
 
 CONTEXT_CHARS = 32
-_PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "tel",
+_PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "대표번호",
+                "고객센터", "콜센터", "tel",
                 "phone", "mobile", "cell", "fax", "call", "contact", "whatsapp", "電話", "携帯",
                 "telefon", "handy", "rufnummer", "☎", "📞")  # fmt: skip
 _RRN_WORDS = ("주민", "외국인", "rrn", "frn", "resident", "foreigner", "alien")
@@ -80,6 +81,8 @@ _NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business re
                  "account", "계좌", "우편", "created", "updated", "modified", "_at", "_ms",
                  "ts", "time", "시각", "일시", "zip", "postal", "sku", "상품코드", "model", "iban", "bic", "swift")  # fmt: skip
 _VERSION_WORDS = ("version", "ver", "release", "build", "버전", "릴리스", "v", "==", ">=", "<=",
+                  "since", "bump", "upgrade", "upgraded", "patch", "firmware", "kernel", "windows",
+                  "python", "node", "java", "chrome", "업데이트", "업그레이드", "패치",
                   "~=", "netmask", "mask", "subnet", "넷마스크", "서브넷", "oid", "section", "§",
                   "chapter", "table", "figure", "그림", "표", "절")  # fmt: skip
 
@@ -223,7 +226,7 @@ def _confirm_registration(text: str, found: re.Match, context: str) -> Span | No
     if verdict < 0:
         return None  # 법인등록번호, 바코드, epoch …
     separator = found.group("sep")
-    if separator == " " and verdict <= 0:
+    if separator in (" ", " - ") and verdict <= 0:
         return None  # `900101 1234567` is two numbers unless a keyword says otherwise
     if not separator and verdict <= 0:
         if _has(window, _CARD_WORDS):
@@ -461,9 +464,13 @@ def _confirm_phone(
         if not 7 <= len(digits) <= 15 or not _ends_cleanly(text, end):
             continue
         if "(" in value or ")" in value:
-            opened = value.find("(")
-            if value.count("(") != 1 or value.count(")") != 1 or opened > 4:
-                continue  # one pair of parentheses, around the area or country code
+            opened, closed = value.find("("), value.find(")")
+            if value.count(")") != 1 or value.count("(") > 1 or opened > 4 or closed < opened:
+                continue  # one pair of parentheses around the area code, or 02)123-4567
+            if opened < 0:
+                if closed > 4:
+                    continue
+                value = value.replace(")", "-")
         if verdict is None:
             window = context + _before(text, start)
             verdict = _nearest(window, _PHONE_WORDS, _NOT_A_PHONE)
@@ -473,12 +480,19 @@ def _confirm_phone(
             if _valid_in(value, None, possible=verdict > 0):
                 return start, end
             continue
+        groups = _DIGIT_GROUP.findall(value)
+        if len(groups) >= 3 and max(map(len, groups[1:])) > 4:
+            continue  # 02-2024-000123: national numbers in three groups keep them short
+        if len(set("".join(groups[1:]))) == 1:
+            return None  # 010-0000-0000, a placeholder
         if _DATE_SHAPE.match(value) and verdict <= 0:
             return None
         bare = value.isdigit()
         if bare and verdict <= 0 and not _KOREAN_MOBILE.fullmatch(value):
             continue  # bare digits are a phone only after a phone keyword (Korean mobiles aside)
         leading_zero = digits.startswith("0")
+        if _KOREAN_SERVICE.fullmatch(value) and verdict > 0 and "KR" in regions:
+            return start, end  # 1588-1234: a company's number, reported after 대표번호/고객센터
         if not leading_zero and not _NANP_SHAPE.fullmatch(value):
             continue  # North American numbers are written 3-3-4 (after an optional 1)
         for region in regions:
@@ -492,7 +506,9 @@ def _confirm_phone(
 
 _NOT_A_PHONE = _NOT_PERSONAL + _SSN_WORDS
 _NON_DIGIT = re.compile(r"[^0-9]")
+_DIGIT_GROUP = re.compile(r"[0-9]+")
 _KOREAN_MOBILE = re.compile(r"01[016789][0-9]{7,8}")
+_KOREAN_SERVICE = re.compile(r"1[5-9][0-9]{2}-[0-9]{4}")
 _NANP_SHAPE = re.compile(
     r"(?:1[ .\-]?)?(?:\([0-9]{3}\)[ ]?[0-9]{3}[ .\-]?|[0-9]{3}(?P<s>[ .\-]?)[0-9]{3}(?P=s))[0-9]{4}"
 )
@@ -531,7 +547,7 @@ KINDS = (
     Kind(
         "kr_rrn",  # and kr_frn: one pattern, the 7th digit decides
         _NOT_AFTER_NUMBER
-        + r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?P<sep>-|[ ])?[1-8][0-9]{6}",
+        + r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?P<sep>-|[ ]-[ ]|[ ])?[1-8][0-9]{6}",
         _confirm_registration,
         "Korean resident registration number",
         "",
