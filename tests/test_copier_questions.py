@@ -123,6 +123,21 @@ def test_contact_answers_refuse_what_check_process_doc_calls_a_placeholder():
         assert "placeholder" in validators.contact(placeholder, "escalation contact", "@x")
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["ml@example.com", "x.y-z_1%2+3@a.b.c.d.e.f.g.h.museum", "a" * 64 + "@ex-ample.co.kr"],
+)
+def test_an_accepted_address_is_found_whole_by_check_pii(address):
+    # .pii-allowlist silences exact values, so the address an answer gives must be what the
+    # detector finds, not a part of it.
+    from ml_playbook import pii
+
+    validators = _jinja_module("includes/validators.jinja")
+
+    assert not validators.email(address, "author email").strip()
+    assert [m.value for m in pii.find(f"Write to {address}, or <{address}>.")] == [address] * 2
+
+
 def _jinja_module(name: str):
     """A template of includes/ loaded as copier loads it: sandboxed, with the Ansible filters."""
     environment = SandboxedEnvironment(
