@@ -6,6 +6,7 @@ Files are read in pieces, so a huge file or a huge line costs time in proportion
 size and no more than a piece of memory.
 """
 
+import os
 from collections.abc import Iterator, Sequence
 
 from ._common import Note, NotRegular, Skip, open_regular, parse, parser, report, shown
@@ -13,10 +14,17 @@ from ._common import Note, NotRegular, Skip, open_regular, parse, parser, report
 MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 BARE_MARKERS = (b"<<<<<<<", b">>>>>>>")
 PIECE = 64 * 1024  # longest piece of a line read at once
+QUICK_BYTES = 1024 * 1024  # files up to this size are searched whole first
 
 
 def markers(handle) -> Iterator[tuple[int, str]]:
     """(line number, marker) of each line of a binary file that opens or closes a conflict."""
+    size = os.fstat(handle.fileno()).st_size
+    if size <= QUICK_BYTES:  # most files: one read, and no line loop unless a marker is there
+        content = handle.read(size + 1)
+        if len(content) <= size and not any(marker in content for marker in BARE_MARKERS):
+            return
+        handle.seek(0)
     number, at_line_start = 0, True
     while piece := handle.readline(PIECE):
         if at_line_start:

@@ -56,3 +56,10 @@ def test_what_is_not_a_file_is_noted_and_passes(repo, tmp_path, capsys):
 def test_a_name_with_a_newline_stays_on_one_line(repo, capsys):
     assert main([repo("a\nb.rej", "@@")]) == 1
     assert capsys.readouterr().out.startswith("'a\\nb.rej': a hunk")
+
+
+def test_a_marker_at_the_end_of_a_large_file_is_found_with_its_line(repo, capsys):
+    large = repo("large.txt", "text\n" * 500_000 + ">>>>>>> theirs\n")
+
+    assert main([large]) == 1
+    assert capsys.readouterr().out.startswith("large.txt:500001: conflict marker >>>>>>>")
