@@ -124,7 +124,7 @@ def gate(data_paths: list[str], root: Path = Path(".")) -> list[str]:
             if record.valid and not record.signed_off:
                 decision = record.data["sign_off"]["decision"]
                 problems.append(
-                    f"{record.path}: sign_off.decision is '{decision}'; a reviewer must approve "
+                    f"{shown(str(record.path))}: sign_off.decision is '{decision}'; a reviewer must approve "
                     f"it before {data_path} is used for training"
                 )
     return problems
