@@ -68,23 +68,24 @@ def normalise(text: str) -> str:
 
 CONTEXT_CHARS = 32
 _PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "대표번호",
-                "고객센터", "콜센터", "tel",
-                "phone", "mobile", "cell", "fax", "call", "contact", "whatsapp", "電話", "携帯",
-                "telefon", "handy", "rufnummer", "☎", "📞")  # fmt: skip
+                "고객센터", "콜센터", "tel", "phone", "mobile", "cell", "fax", "call", "contact",
+                "whatsapp", "電話", "携帯", "telefon", "handy", "rufnummer", "☎", "📞")  # fmt: skip
 _RRN_WORDS = ("주민", "외국인", "rrn", "frn", "resident", "foreigner", "alien")
 _SSN_WORDS = ("ssn", "social security", "사회보장", "taxpayer")
 _CARD_WORDS = ("card", "카드", "visa", "master", "amex", "결제", "credit", "debit")
-# Words that make a number something else: an order, a barcode, a company, a time.
-_NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business reg", "바코드", "barcode",
-                 "ean", "gtin", "upc", "isbn", "epoch", "timestamp", "unix", "millis", "타임스탬프",
+# Words that make a number something else: a company, a barcode, a time, an order, an account.
+_NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business reg",
+                 "바코드", "barcode", "ean", "gtin", "upc", "isbn", "sku", "상품코드", "model",
+                 "epoch", "timestamp", "unix", "millis", "타임스탬프", "created", "updated",
+                 "modified", "_at", "_ms", "ts", "time", "시각", "일시",
                  "order", "주문", "invoice", "송장", "tracking", "운송장", "serial", "일련번호",
-                 "account", "계좌", "우편", "created", "updated", "modified", "_at", "_ms",
-                 "ts", "time", "시각", "일시", "zip", "postal", "sku", "상품코드", "model", "iban", "bic", "swift")  # fmt: skip
+                 "account", "계좌", "iban", "bic", "swift", "우편", "zip", "postal")  # fmt: skip
+# Words before a dotted quad that make it a version, a mask or a section number, not an address.
 _VERSION_WORDS = ("version", "ver", "release", "build", "버전", "릴리스", "v", "==", ">=", "<=",
-                  "since", "bump", "upgrade", "upgraded", "patch", "firmware", "kernel", "windows",
-                  "python", "node", "java", "chrome", "업데이트", "업그레이드", "패치",
-                  "~=", "netmask", "mask", "subnet", "넷마스크", "서브넷", "oid", "section", "§",
-                  "chapter", "table", "figure", "그림", "표", "절")  # fmt: skip
+                  "~=", "since", "bump", "upgrade", "upgraded", "patch", "firmware", "kernel",
+                  "windows", "업데이트", "업그레이드", "패치", "netmask", "mask", "subnet",
+                  "넷마스크", "서브넷", "oid", "section", "§", "chapter", "table", "figure",
+                  "그림", "표", "절")  # fmt: skip
 
 
 def _before(text: str, start: int) -> str:
@@ -155,7 +156,7 @@ def _ends_cleanly(text: str, end: int) -> bool:
 
 
 def _digits(value: str) -> str:
-    return "".join(c for c in value if c in _DIGITS)  # short values only
+    return _NON_DIGIT.sub("", value)
 
 
 # ---------------------------------------------------------------------------------------
