@@ -16,6 +16,7 @@ from ._common import (
     Skip,
     TooLarge,
     argument,
+    clip,
     parse,
     parser,
     read_text,
@@ -48,7 +49,7 @@ def problems(filenames: Sequence[str], allowlist: frozenset[str]) -> Iterator[st
             for match in pii.find(line, allowlist):
                 yield (
                     f"{shown(name)}:{number}: {pii.KINDS_BY_NAME[match.kind].description} "
-                    f"{pii.mask(match.value)}; remove it, or mark a true negative with "
+                    f"{clip(pii.mask(match.value))}; remove it, or mark a true negative with "
                     f"`{pii.INLINE_MARKER}` or {pii.ALLOWLIST_FILE}."
                 )
 

@@ -92,3 +92,10 @@ def test_a_file_named_help_does_not_silence_a_finding(repo, capsys):
 
     assert main(["--help", "-h", repo("note.txt", "kim.minsu@example.com\n")]) == 1
     assert "note.txt:1: email address" in capsys.readouterr().out
+
+
+def test_a_found_value_is_echoed_masked_and_cut(repo, capsys):
+    assert main([repo("note.txt", "kim@" + ("a" * 60 + ".") * 3 + "example.com\n")]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("note.txt:1: email address k***@aaa") and "…;" in out
+    assert len(out) < 300
