@@ -112,6 +112,8 @@ def rename_file(repo: Path, release: str) -> None:
     """Rename a generated file, and move the project's copy with a migration before the update."""
     old, new = RENAMED
     template = repo / "template"
+    if not (template / old).is_file():
+        raise ValueError(f"template/{old} is gone: update RENAMED in devtools/release_history.py")
     (template / old).rename(template / new)
     _append(
         repo / "copier.yml",

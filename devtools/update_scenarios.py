@@ -75,6 +75,8 @@ class TeamEdits:
         self.lines[name] = text
 
     def delete(self, project: Path, name: str) -> None:
+        if not (project / name).is_file():
+            raise ValueError(f"{name} is not generated: update devtools/update_scenarios.py")
         (project / name).unlink()
         self.deleted.append(name)
 
