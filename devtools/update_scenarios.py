@@ -24,6 +24,17 @@ TEAM_README_SECTION = "\n## Our team's notes\n\nWe retrain on the first Monday o
 TEAM_DESCRIPTION = "Churn model of the retention team, rewritten by us."
 TEAM_NOTEBOOK_NOTE = "\nOur team keeps notebooks for one quarter, then moves code to `src/`.\n"
 DELETED_BY_TEAM = "sql/README.md"
+# A dependency and a pre-commit hook of the team's own, in the files that hold the template pins.
+TEAM_DEPENDENCY = '    "rich>=13",  # our reports\n'
+TEAM_HOOK = """
+  - repo: local
+    hooks:
+      - id: team-no-print
+        name: no print() in the package
+        entry: "print\\("
+        language: pygrep
+        files: ^src/
+"""
 
 
 def git(project: Path, *args: str) -> str:
@@ -134,11 +145,21 @@ def team_edits(project: Path) -> TeamEdits:
     changed = f"{match.group(1)}{int(match.group(2)) + 1}{match.group(3)}"
     (project / "params.yaml").write_text(params[: match.start()] + params[match.end() :])
     edits.insert(project, "params.yaml", match.start(), changed)
+    _insert_after(edits, project, "pyproject.toml", "dependencies = [\n", TEAM_DEPENDENCY)
+    config = (project / ".pre-commit-config.yaml").read_text()
+    edits.insert(project, ".pre-commit-config.yaml", len(config), TEAM_HOOK)
     edits.write(project, "data/samples/team_survey.csv", "customer_id,score\nc-001,4\nc-002,5\n")
     edits.write(project, "data/sources/team_survey.yml", _provenance_record(project))
     edits.delete(project, DELETED_BY_TEAM)
     commit_all(project, "Team changes")
     return edits
+
+
+def _insert_after(edits: TeamEdits, project: Path, name: str, landmark: str, text: str) -> None:
+    position = (project / name).read_text().find(landmark)
+    if position < 0:
+        raise ValueError(f"{name} has no {landmark!r}: update devtools/update_scenarios.py")
+    edits.insert(project, name, position + len(landmark), text)
 
 
 def _provenance_record(project: Path) -> str:
