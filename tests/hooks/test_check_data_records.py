@@ -201,3 +201,15 @@ def test_a_long_output_path_is_cut_in_the_message(repo, capsys):
     out = capsys.readouterr().out
     assert out.startswith("data/xxx") and "… (added by dvc.yaml)" in out
     assert len(out) < 500
+
+
+def test_a_field_with_a_trailing_newline_does_not_match_its_pattern(repo, capsys):
+    record = repo(
+        "data/sources/customers.yml",
+        RECORD.replace('contact: "@data-eng"', 'contact: "@data-eng\\n"'),
+    )
+
+    assert main([record]) == 1
+    assert "data/sources/customers.yml: owner.contact: '@data-eng\\n' does not match" in (
+        capsys.readouterr().out
+    )
