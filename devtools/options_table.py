@@ -48,7 +48,7 @@ def render_options_doc(config: dict[str, Any] | None = None) -> str:
     rows = []
     for name, spec in questions(config).items():
         if not spec.get("help"):
-            continue  # internal lists (reserved names) that only validators read
+            continue  # a setting without help is not an option users give
         rows.append(
             f"| `{name}` | {'yes' if name in asked else 'no (derived; `--data` overrides it at copy time)'} "
             f"| {spec['help']} | {_cell(spec.get('default', ''))} | {_accepted(spec)} |"
