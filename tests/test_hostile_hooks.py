@@ -266,7 +266,7 @@ def test_help_is_printed_only_when_asked_alone(hook, tmp_path):
 def test_check_pii_scans_long_runs_of_address_characters_in_time(tmp_path):
     (tmp_path / "minified.js").write_text("var a='" + "ab1.c_d%e+f-" * 85_000 + "';\n")
     (tmp_path / "hex.txt").write_text("0123456789abcdef" * 10_000 + "\n")
-    (tmp_path / "digits.txt").write_text("1-2 3.4 " * 30_000 + "\n")
+    (tmp_path / "digits.txt").write_text("1-2 3.4 " * 10_000 + "\n")
 
     done = run("check-pii", ["minified.js", "hex.txt", "digits.txt"], tmp_path)
 
