@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 # A line (or cell) that holds this marker is never reported: for true negatives in code
 # and docs, e.g. an example email. `.pii-allowlist` (one value per line) does the same for
@@ -96,35 +97,35 @@ _ASCII_WORD = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=32)
-def _keyword_index(
-    positive: tuple[str, ...], negative: tuple[str, ...]
-) -> tuple[dict[int, dict[str, int]], tuple[tuple[str, int], ...]]:
-    """Keywords with their sign (+1 positive, -1 negative): ASCII words by length, matched
-    at the start of a word (`tel`, not the `tel` of hotel), and the rest (Korean, symbols,
-    phrases), matched anywhere: Korean particles and compounds attach to a keyword
-    (연락처는, 주민등록번호)."""
+def _keyword_index(positive: tuple[str, ...], negative: tuple[str, ...]):
+    """Keywords with their sign (+1 positive, -1 negative), in three groups: ASCII words by
+    length, matched at the start of a word (`tel`, not the `tel` of hotel); other ASCII
+    keywords (`_at`, `==`, phrases) and non-ASCII ones (Korean, symbols), matched anywhere,
+    since Korean particles and compounds attach to a keyword (연락처는, 주민등록번호)."""
     by_length: dict[int, dict[str, int]] = {}
-    rest = []
+    ascii_rest, other = [], []
     for words, sign in ((positive, 1), (negative, -1)):
         for word in words:
             if word.isascii() and word.isalpha():
                 by_length.setdefault(len(word), {})[word] = sign
             else:
-                rest.append((word, sign))
-    return by_length, tuple(rest)
+                (ascii_rest if word.isascii() else other).append((word, sign))
+    return sorted(by_length.items()), tuple(ascii_rest), tuple(other)
 
 
 def _nearest(window: str, positive: tuple[str, ...], negative: tuple[str, ...] = ()) -> int:
     """+1 if the keyword nearest the end of `window` is a positive one, -1 if negative, 0 if none."""
-    by_length, rest = _keyword_index(positive, negative)
+    by_length, ascii_rest, other = _keyword_index(positive, negative)
     best, verdict = -1, 0
     for token in _ASCII_WORD.finditer(window):
         text, begin = token.group(), token.start()
-        for length, signs in by_length.items():
-            sign = signs.get(text[:length]) if length <= len(text) else None
+        for length, signs in by_length:
+            if length > len(text):
+                break
+            sign = signs.get(text[:length])
             if sign is not None and begin + length > best:
                 best, verdict = begin + length, sign
-    for word, sign in rest:
+    for word, sign in ascii_rest if window.isascii() else ascii_rest + other:
         at = window.rfind(word)
         if at >= 0 and at + len(word) > best:
             best, verdict = at + len(word), sign
@@ -279,12 +280,19 @@ _CARD_RANGES = (
 
 
 def _card_number_holds(digits: str) -> bool:
-    from stdnum import luhn
-
     # Issuer prefix and length first: a random number passes Luhn one time in ten.
     return any(
         digits.startswith(prefixes) and len(digits) in lengths for prefixes, lengths in _CARD_RANGES
-    ) and luhn.is_valid(digits)
+    ) and _luhn_holds(digits)
+
+
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
+def _luhn_holds(digits: str) -> bool:
+    """The Luhn check (as stdnum.luhn, without its generality: this runs on every candidate)."""
+    numbers = [ord(c) - 48 for c in reversed(digits)]
+    return (sum(numbers[0::2]) + sum(_LUHN_DOUBLED[n] for n in numbers[1::2])) % 10 == 0
 
 
 def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
@@ -610,20 +618,19 @@ KINDS_BY_NAME["kr_frn"] = Kind(
 
 
 @lru_cache(maxsize=8)
-def _compiled(regions: tuple[str, ...]) -> tuple[tuple[Kind, re.Pattern, Callable], ...]:
-    """Each kind with its compiled pattern and its confirmer (phones bound to `regions`)."""
+def _compiled(regions: tuple[str, ...]) -> tuple[tuple[Kind, Callable, Callable], ...]:
+    """Each kind with its compiled pattern's search and its confirmer (phones bound to `regions`)."""
 
     def phone(text: str, found: re.Match, context: str) -> Span | None:
         return _confirm_phone(text, found, context, regions)
 
-    return tuple((kind, re.compile(kind.pattern), kind.confirm or phone) for kind in KINDS)
+    return tuple((kind, re.compile(kind.pattern).search, kind.confirm or phone) for kind in KINDS)
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     kind: str
     value: str
     start: int
@@ -647,17 +654,17 @@ def find(
     regions = phone_regions() if regions is None else regions
     context = context.lower() + " " if context else ""
     confirmed: list[tuple[int, int, int, str]] = []
-    for priority, (kind, pattern, confirm) in enumerate(_compiled(regions)):
+    for priority, (kind, search, confirm) in enumerate(_compiled(regions)):
         if kind.needs and kind.needs not in normal:
             continue
-        position = 0
-        while (found := pattern.search(normal, position)) is not None:
+        found = search(normal)
+        while found is not None:
             span = confirm(normal, found, context)
             if span is None:
-                position = found.start() + 1
-                continue
-            confirmed.append((*span, priority, kind.name))
-            position = span[1]
+                found = search(normal, found.start() + 1)
+            else:
+                confirmed.append((*span, priority, kind.name))
+                found = search(normal, span[1])
     for start, end, _, name in _without_overlaps(confirmed) if len(confirmed) > 1 else confirmed:
         value = text[start:end]
         if value not in allowlist:
