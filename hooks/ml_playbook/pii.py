@@ -81,6 +81,8 @@ _NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business re
                  "modified", "_at", "_ms", "ts", "time", "시각", "일시",
                  "order", "주문", "invoice", "송장", "tracking", "운송장", "serial", "일련번호",
                  "account", "계좌", "iban", "bic", "swift", "우편", "zip", "postal")  # fmt: skip
+# Words after a bare number that make it a time.
+_TIME_WORDS = ("epoch", "timestamp", "unix", "ms", "millis", "msec", "밀리초", "타임스탬프")
 # Words before a dotted quad that make it a version, a mask or a section number, not an address.
 _VERSION_WORDS = ("version", "ver", "release", "build", "버전", "릴리스", "v", "==", ">=", "<=",
                   "~=", "since", "bump", "upgrade", "upgraded", "patch", "firmware", "kernel",
@@ -228,6 +230,8 @@ def _confirm_registration(text: str, found: re.Match, context: str) -> Span | No
     if verdict < 0:
         return None  # 법인등록번호, 바코드, epoch …
     separator = found.group("sep")
+    if not separator and verdict <= 0 and _has(text[end : end + 16].lower(), _TIME_WORDS):
+        return None  # 1612154473473 (epoch), 1612154473473ms
     if separator in (" ", " - ") and verdict <= 0:
         return None  # `900101 1234567` is two numbers unless a keyword says otherwise
     if not separator and verdict <= 0:
