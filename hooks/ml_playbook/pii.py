@@ -508,13 +508,28 @@ def _confirm_phone(
             return start, end  # 1588-1234: a company's number, reported after 대표번호/고객센터
         if not leading_zero and not _NANP_SHAPE.fullmatch(value):
             continue  # North American numbers are written 3-3-4 (after an optional 1)
+        # A keyword, a bracketed area code or a range kept for fiction ((555) 123-4567,
+        # 07700 900123) lets a number that is merely possible in a region through.
+        possible = (
+            verdict > 0
+            or value.lstrip("1 ").startswith("(")
+            or bool("GB" in regions and _GB_FICTION.fullmatch(digits))
+        )
         for region in regions:
             # National formats outside North America start with the trunk prefix 0.
             if (region in _NANP) == leading_zero:
                 continue
-            if _valid_in(value, region, possible=verdict > 0):
+            if _valid_in(value, region, possible=possible):
                 return start, end
     return None
+
+
+# Ofcom's numbers for drama, which libphonenumber calls invalid but people use as examples.
+_GB_FICTION = re.compile(
+    r"(?:011[3-8]|01[2-6]1)4960[0-9]{3}|01914980[0-9]{3}|020794[0-9]{5}|02896496[0-9]{3}"
+    r"|02920180[0-9]{3}|01632960[0-9]{3}|07700900[0-9]{3}|08081570[0-9]{3}|09098790[0-9]{3}"
+    r"|03069990[0-9]{3}"
+)
 
 
 _NOT_A_PHONE = _NOT_PERSONAL + _SSN_WORDS
