@@ -31,7 +31,7 @@ TEAM_HOOK = """
     hooks:
       - id: team-no-print
         name: no print() in the package
-        entry: "print\\("
+        entry: "print[(]"
         language: pygrep
         files: ^src/
 """
