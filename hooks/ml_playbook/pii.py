@@ -95,42 +95,29 @@ def _before(text: str, start: int) -> str:
     return text[max(0, start - CONTEXT_CHARS) : start].lower()
 
 
-_ASCII_WORD = re.compile(r"[a-z]+")
-
-
 @lru_cache(maxsize=32)
-def _keyword_index(positive: tuple[str, ...], negative: tuple[str, ...]):
-    """Keywords with their sign (+1 positive, -1 negative), in three groups: ASCII words by
-    length, matched at the start of a word (`tel`, not the `tel` of hotel); other ASCII
-    keywords (`_at`, `==`, phrases) and non-ASCII ones (Korean, symbols), matched anywhere,
-    since Korean particles and compounds attach to a keyword (연락처는, 주민등록번호)."""
-    by_length: dict[int, dict[str, int]] = {}
-    ascii_rest, other = [], []
-    for words, sign in ((positive, 1), (negative, -1)):
-        for word in words:
-            if word.isascii() and word.isalpha():
-                by_length.setdefault(len(word), {})[word] = sign
-            else:
-                (ascii_rest if word.isascii() else other).append((word, sign))
-    return sorted(by_length.items()), tuple(ascii_rest), tuple(other)
+def _keywords(positive: tuple[str, ...], negative: tuple[str, ...]):
+    """One pattern for every keyword, and each keyword's sign (+1 positive, -1 negative).
+
+    An ASCII word matches only where a word starts (`tel`, not the `tel` of hotel); Korean
+    words, symbols and phrases match anywhere, as particles and compounds attach to them
+    (연락처는, 주민등록번호). Longer keywords are tried first."""
+    signs = {**dict.fromkeys(positive, 1), **dict.fromkeys(negative, -1)}
+    ordered = sorted(signs, key=len, reverse=True)
+    pattern = "|".join(
+        (r"(?<![a-z])" if word.isascii() and word.isalpha() else "") + re.escape(word)
+        for word in ordered
+    )
+    return re.compile(pattern), signs
 
 
 def _nearest(window: str, positive: tuple[str, ...], negative: tuple[str, ...] = ()) -> int:
     """+1 if the keyword nearest the end of `window` is a positive one, -1 if negative, 0 if none."""
-    by_length, ascii_rest, other = _keyword_index(positive, negative)
+    pattern, signs = _keywords(positive, negative)
     best, verdict = -1, 0
-    for token in _ASCII_WORD.finditer(window):
-        text, begin = token.group(), token.start()
-        for length, signs in by_length:
-            if length > len(text):
-                break
-            sign = signs.get(text[:length])
-            if sign is not None and begin + length > best:
-                best, verdict = begin + length, sign
-    for word, sign in ascii_rest if window.isascii() else ascii_rest + other:
-        at = window.rfind(word)
-        if at >= 0 and at + len(word) > best:
-            best, verdict = at + len(word), sign
+    for found in pattern.finditer(window):
+        if found.end() > best:
+            best, verdict = found.end(), signs[found.group()]
     return verdict
 
 
