@@ -597,7 +597,7 @@ KINDS = (
         r"(?<![0-9A-Za-z+])(?<![0-9][.\-/])(?<![A-Za-z]-)"
         r"(?:\+[ ]?[0-9]|\(0[0-9]{1,4}\)|\([2-9][0-9]{2}\)|0[0-9]|1[ .\-]?[2-9]|[2-9][0-9]{2})"
         r"[0-9 .\-/()]{3,20}[0-9]",
-        None,  # needs the regions: see _confirmer()
+        None,  # bound to the phone regions in _compiled()
         "phone number",
         "",
     ),
