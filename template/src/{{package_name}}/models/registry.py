@@ -27,7 +27,7 @@ class Candidate:
 
     model: object
     metrics: dict[str, float]
-    example: pd.DataFrame  # a few input rows: the model's signature and input example
+    example: pd.DataFrame  # a few input rows, from which the model signature is inferred
     tags: dict[str, str] = field(default_factory=dict)  # git commit, data versions
     artifacts: list[Path] = field(default_factory=list)  # report folders attached to the run
 
@@ -90,8 +90,10 @@ def register(params: Params, candidate: Candidate, root: Path) -> Decision:
             serialization_format="skops",  # a format that does not run code when loaded
             # Types skops will not load unless told: trusted, since this pipeline made the model.
             skops_trusted_types=_types_to_trust(model),
+            # The signature carries the columns and their types. No input_example: MLflow would
+            # load the model back and predict on it to check it (seconds), and the evaluate
+            # stage has just scored this very model.
             signature=infer_signature(example, model.predict(example)),
-            input_example=example,
             pip_requirements=[f"{dist}=={version(dist)}" for dist in MODEL_REQUIREMENTS],
             registered_model_name=name,
         )
