@@ -634,6 +634,9 @@ def _compiled(regions: tuple[str, ...]) -> tuple[tuple[Kind, Callable, Callable]
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
+# Kinds whose every candidate holds three digits in a row: a line without any skips them.
+_DIGIT_RUN = re.compile(r"[0-9]{3}")
+_RUNS = frozenset({"kr_rrn", "us_ssn", "card", "iban"})
 
 
 class Match(NamedTuple):
@@ -660,8 +663,9 @@ def find(
     regions = phone_regions() if regions is None else regions
     context = context.lower() + " " if context else ""
     confirmed: list[tuple[int, int, int, str]] = []
+    digit_run = _DIGIT_RUN.search(normal) is not None
     for priority, (kind, search, confirm) in enumerate(_compiled(regions)):
-        if kind.needs and kind.needs not in normal:
+        if (kind.needs and kind.needs not in normal) or (kind.name in _RUNS and not digit_run):
             continue
         found = search(normal)
         while found is not None:
