@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from ..config import Params
+from .batching import Batcher
 from .contract import PredictResponse, request_model, rows_of
 from .loader import AliasPoller, ModelSlot
 from .metrics import CONTENT_TYPE, ServiceMetrics
@@ -39,6 +40,14 @@ def create_app(
     metrics = ServiceMetrics()
     features = params.train.numeric_features + params.train.categorical_features
 
+    def score(model, rows: list[dict]) -> list[float]:
+        import pandas as pd
+
+        frame = inputs.features(pd.DataFrame.from_records(rows, columns=features), params.train)
+        return model_scores(model, frame, params.task).tolist()
+
+    batcher = Batcher(slot, score, settings.max_batch_rows)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI):
         for worker in (poller, request_log):
@@ -49,6 +58,7 @@ def create_app(
             poller.stop()
         if request_log is not None:
             request_log.close()
+        batcher.close()
 
     app = FastAPI(
         title=f"{params.registry.model_name} service",
@@ -69,12 +79,8 @@ def create_app(
         request: Request,
     ) -> Any:
         """Predict for one row or a batch; the response names the model version that answered."""
-        served = slot.current  # read once: the whole request uses this model
         rows = rows_of(body)
-        import pandas as pd
-
-        frame = inputs.features(pd.DataFrame.from_records(rows, columns=features), params.train)
-        scores = model_scores(served.model, frame, params.task).tolist()
+        served, scores = await batcher.predict(rows)
         request.state.served = (served.version, rows, scores)
         content = {
             "model": {"name": served.name, "version": served.version, "alias": served.alias},

@@ -61,13 +61,14 @@ def build_service(root: Path, params, alias: str | None, version: str | None):
     from .loader import AliasPoller, ModelSlot, load, resolve
     from .request_log import RequestLog
 
-    # One request is one small prediction: OpenMP threads (HistGradientBoosting) only fight
-    # each other and the event loop there, costing tens of ms per request on a busy host.
-    threadpool_limits(1)
     settings = params.serve
     name = params.registry.model_name
     followed = None if version is not None else (alias or settings.alias)
     slot = ModelSlot(load(root, name, followed, resolve(root, name, followed, version)))
+    # One request is one small prediction: OpenMP threads (HistGradientBoosting) only fight
+    # each other and the event loop there, costing tens of ms per request on a busy host.
+    # After loading: threadpoolctl limits the libraries loaded so far.
+    threadpool_limits(1)
     arrow_types = {"int": "int64", "float": "double"}
     features = {
         column: arrow_types.get(getattr(kind, "__name__", ""), "string")
