@@ -4,18 +4,20 @@
 
 The releases are those of tests/test_update_path.py (devtools.release_history); each run starts
 from a fresh project at the base release with the team's edits (devtools.update_scenarios).
-Times are in-process `run_update` calls (copier already imported), median over the runs.
+Times are in-process `run_update` calls (copier already imported), median over the runs;
+then one `cruft update` of a cookiecutter-made project to the minor release.
 """
 
 import argparse
 import os
 import statistics
 import tempfile
+import time
 from pathlib import Path
 
 from devtools.release_history import build_release_history
 from devtools.template_clone import GIT_IDENTITY
-from devtools.update_scenarios import commit_all, start_project, team_edits, update
+from devtools.update_scenarios import commit_all, git, start_project, team_edits, update
 
 
 def scenarios(history):
@@ -52,7 +54,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"{name}: median {statistics.median(times):.2f} s per update "
                 f"(min {min(times):.2f}, max {max(times):.2f}; {len(times)} updates)"
             )
+        print(f"cruft update (minor release): {time_cruft_update(history, work):.2f} s")
     return 0
+
+
+def time_cruft_update(history, work: Path) -> float:
+    """One `cruft update` from the base to the minor release, for cookiecutter users."""
+    from cruft import create
+    from cruft import update as cruft_update
+
+    config = work / "cookiecutter.yaml"
+    config.write_text(f"cookiecutters_dir: {work / 'clones'}\nreplay_dir: {work / 'replay'}\n")
+    os.environ["COOKIECUTTER_CONFIG"] = str(config)
+    project = create(
+        history.repo.as_uri(), output_dir=work / "cruft", no_input=True, checkout=history.base
+    )
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit_all(project, "Start")
+    started = time.perf_counter()
+    cruft_update(project, skip_apply_ask=True, checkout=history.minor)
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":
