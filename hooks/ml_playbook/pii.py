@@ -454,10 +454,17 @@ def _confirm_phone(
     if (
         text[start - 2 : start - 1] in _DIGITS
         and text[start - 1 : start] == " "
-        and not any(c in "-()." for c in text[start : found.end()])
+        and _OWN_PUNCTUATION.isdisjoint(text[start : found.end()])
     ):
         return None
-    verdict = None  # the context, read once a candidate has the shape of a phone number
+    verdict = None  # the words before, read only when the shape alone does not settle it
+
+    def keyword() -> int:
+        nonlocal verdict
+        if verdict is None:
+            verdict = _nearest(context + _before(text, start), _PHONE_WORDS, _NOT_A_PHONE)
+        return verdict
+
     for end in _cut_points(text, start, found.end()):
         value = text[start:end]
         digits = _NON_DIGIT.sub("", value)
@@ -471,13 +478,13 @@ def _confirm_phone(
                 if closed > 4:
                     continue
                 value = value.replace(")", "-")
-        if verdict is None:
-            window = context + _before(text, start)
-            verdict = _nearest(window, _PHONE_WORDS, _NOT_A_PHONE)
-            if verdict < 0:
-                return None
+        # Written with a phone's punctuation (+, -, /, brackets), a valid number needs no
+        # keyword; spaces, dots and bare digits are read with the words before them.
+        punctuated = international or not _PHONE_PUNCTUATION.isdisjoint(value)
+        if not punctuated and keyword() < 0:
+            return None
         if international:
-            if _valid_in(value, None, possible=verdict > 0):
+            if _valid_in(value, None) or (keyword() > 0 and _valid_in(value, None, True)):
                 return start, end
             continue
         groups = _DIGIT_GROUP.findall(value)
@@ -485,30 +492,42 @@ def _confirm_phone(
             continue  # 02-2024-000123: national numbers in three groups keep them short
         if len(set("".join(groups[1:]))) == 1:
             return None  # 010-0000-0000, a placeholder
-        if _DATE_SHAPE.match(value) and verdict <= 0:
+        if _DATE_SHAPE.match(value) and keyword() <= 0:
             return None
-        bare = value.isdigit()
-        if bare and verdict <= 0 and not _KOREAN_MOBILE.fullmatch(value):
+        if value.isdigit() and not _KOREAN_MOBILE.fullmatch(value) and keyword() <= 0:
             continue  # bare digits are a phone only after a phone keyword (Korean mobiles aside)
         leading_zero = digits.startswith("0")
-        if _KOREAN_SERVICE.fullmatch(value) and verdict > 0 and "KR" in regions:
-            return start, end  # 1588-1234: a company's number, reported after 대표번호/고객센터
+        if _KOREAN_SERVICE.fullmatch(value):
+            if "KR" in regions and keyword() > 0:
+                return start, end  # 1588-1234: a company's number, after 대표번호/고객센터
+            continue
         if not leading_zero and not _NANP_SHAPE.fullmatch(value):
             continue  # North American numbers are written 3-3-4 (after an optional 1)
+        candidates = _regions_for(regions, leading_zero)
+        if any(_valid_in(value, region) for region in candidates):
+            if punctuated and keyword() < 0:
+                return None
+            return start, end
         # A keyword, a bracketed area code or a range kept for fiction ((555) 123-4567,
         # 07700 900123) lets a number that is merely possible in a region through.
         possible = (
-            verdict > 0
-            or value.lstrip("1 ").startswith("(")
+            value.lstrip("1 ").startswith("(")
             or bool("GB" in regions and _GB_FICTION.fullmatch(digits))
+            or keyword() > 0
         )
-        for region in regions:
-            # National formats outside North America start with the trunk prefix 0.
-            if (region in _NANP) == leading_zero:
-                continue
-            if _valid_in(value, region, possible=possible):
-                return start, end
+        if (
+            possible
+            and keyword() >= 0
+            and any(_valid_in(value, region, True) for region in candidates)
+        ):
+            return start, end
     return None
+
+
+@lru_cache(maxsize=16)
+def _regions_for(regions: tuple[str, ...], leading_zero: bool) -> tuple[str, ...]:
+    """National formats outside North America start with the trunk prefix 0."""
+    return tuple(region for region in regions if (region in _NANP) != leading_zero)
 
 
 # Ofcom's numbers for drama, which libphonenumber calls invalid but people use as examples.
@@ -520,6 +539,8 @@ _GB_FICTION = re.compile(
 
 
 _NOT_A_PHONE = _NOT_PERSONAL + _SSN_WORDS
+_PHONE_PUNCTUATION = frozenset("-/(")
+_OWN_PUNCTUATION = frozenset("-().")
 _NON_DIGIT = re.compile(r"[^0-9]")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _KOREAN_MOBILE = re.compile(r"01[016789][0-9]{7,8}")
