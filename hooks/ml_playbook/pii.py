@@ -270,10 +270,16 @@ _CARD_RANGES = (
 )  # fmt: skip
 
 
+# Issuer prefix (1 to 4 digits) -> valid lengths, for one lookup per prefix length.
+_CARD_LENGTHS = {
+    prefix: frozenset(lengths) for prefixes, lengths in _CARD_RANGES for prefix in prefixes
+}
+
+
 def _card_number_holds(digits: str) -> bool:
     # Issuer prefix and length first: a random number passes Luhn one time in ten.
     return any(
-        digits.startswith(prefixes) and len(digits) in lengths for prefixes, lengths in _CARD_RANGES
+        len(digits) in _CARD_LENGTHS.get(digits[:size], ()) for size in (1, 2, 3, 4)
     ) and _luhn_holds(digits)
 
 
@@ -347,9 +353,12 @@ def _confirm_ipv4(text: str, found: re.Match, context: str) -> Span | None:
     return start, end
 
 
+_WORD_SPLIT = re.compile(r"[^0-9a-z가-힣§=<>~]+")
+
+
 def _has_word(window: str, words: tuple[str, ...]) -> bool:
     """A keyword as a whole word (`v` alone, not the `v` of `server`)."""
-    tokens = set(re.split(r"[^0-9a-z가-힣§=<>~]+", window))
+    tokens = set(_WORD_SPLIT.split(window))
     return any(word in tokens for word in words) or any(
         len(word) > 3 and word in window for word in words
     )
