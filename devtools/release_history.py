@@ -3,7 +3,7 @@
 The working tree becomes the base release (the version in pyproject.toml); each later release
 is made by changing that tree the way real releases change templates, then committed and
 tagged. The changes are written against landmarks that every version of the template keeps (a
-Makefile, a README whose first line is the title, `repos:` in the pre-commit config, the end of
+Makefile, a README with a `# title` line, `repos:` in the pre-commit config, the end of
 copier.yml), so they keep applying while the generated files themselves evolve.
 
     base      the working tree as it is
