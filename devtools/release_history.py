@@ -115,17 +115,17 @@ def rename_file(repo: Path, release: str) -> None:
     if not (template / old).is_file():
         raise ValueError(f"template/{old} is gone: update RENAMED in devtools/release_history.py")
     (template / old).rename(template / new)
-    _append(
-        repo / "copier.yml",
-        f"""
-_migrations:
-  - version: {release}
+    migration = f"""  - version: {release}
     when: "{{{{ _stage in ['before', 'after'] }}}}"
     command: >-
       "{{{{ _copier_python }}}}" "{{{{ _copier_conf.src_path }}}}/devtools/rename_migration.py"
       {{{{ _stage }}}} {old} {new}
-""",
-    )
+"""
+    config = repo / "copier.yml"
+    if "\n_migrations:\n" in config.read_text():  # the template has migrations: add to them
+        _replace_once(config, "\n_migrations:\n", "\n_migrations:\n" + migration)
+    else:
+        _append(config, "\n_migrations:\n" + migration)
 
 
 def build_release_history(dest: Path, source: Path = TEMPLATE_ROOT) -> ReleaseHistory:
