@@ -343,7 +343,7 @@ def _ip_address(value: str):
 def _confirm_ipv4(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
     address = _ip_address(found.group(0))
-    if address is None or not _ends_cleanly(text, end):
+    if address is None or not _ends_cleanly(text, end) or _is_cidr(text, end):
         return None
     if address.is_unspecified or address.is_loopback or _is_netmask(int(address)):
         return None
@@ -364,6 +364,11 @@ def _has_word(window: str, words: tuple[str, ...]) -> bool:
     )
 
 
+def _is_cidr(text: str, end: int) -> bool:
+    """192.168.0.0/16, 2001:db8::/32: a network, not someone's address."""
+    return text[end : end + 1] == "/" and text[end + 1 : end + 2] in _DIGITS
+
+
 def _is_netmask(value: int) -> bool:
     """255.255.255.0, 255.255.0.0 …: ones then zeros, starting with 255."""
     inverted = ~value & 0xFFFFFFFF
@@ -382,7 +387,7 @@ def _confirm_ipv6(text: str, found: re.Match, context: str) -> Span | None:
             return None
         end = tail.end()
     value = text[start:end]
-    if text[end : end + 1] == ":" or not _ends_cleanly(text, end):
+    if text[end : end + 1] == ":" or not _ends_cleanly(text, end) or _is_cidr(text, end):
         return None
     address = _ip_address(value)
     if address is None or address.version != 6 or address.is_unspecified or address.is_loopback:
