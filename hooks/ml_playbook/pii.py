@@ -163,6 +163,8 @@ def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
     labels = domain.lower().split(".")
     if labels[-1] in _FILE_EXTENSIONS or re.fullmatch(r"[0-9]+x", labels[0]):
         return None  # icon@2x.png, not an address
+    if labels[-1] in ("invalid", "localhost"):
+        return None  # reserved names that never deliver mail (RFC 2606)
     if text[end : end + 1] == ":" and text[end + 1 : end + 2] not in ("", " "):
         return None  # git@github.com:owner/repo, an SSH remote
     return start, end
