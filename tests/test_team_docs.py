@@ -22,7 +22,11 @@ ONE_PERSON = {name: "@solo" for name in EVERYONE}
 PARTIAL = {"role_data_scientist": "@ds-park", "role_devops_engineer": "@ops-han"}
 
 ANSWER_SETS = {
-    "roles-filled-github": {**EVERYONE, "ci_provider": "github", "escalation_contact": "@ml-oncall"},
+    "roles-filled-github": {
+        **EVERYONE,
+        "ci_provider": "github",
+        "escalation_contact": "@ml-oncall",
+    },
     "roles-empty-gitlab": {"ci_provider": "gitlab"},
     "one-person-no-ci": {**ONE_PERSON, "ci_provider": "none"},
     "partial-roles-github": {**PARTIAL, "ci_provider": "github"},
@@ -256,7 +260,9 @@ def test_roles_list_who_covers_each_role_and_the_gaps(project):
         assert "**Gaps**: ML product manager, Engineering manager" in roles
     elif name == "partial-roles-github":
         assert roles.count("**gap: nobody yet**") == 4
-        assert "**Gaps**: ML product manager, Engineering manager, ML engineer, Data engineer" in roles
+        assert (
+            "**Gaps**: ML product manager, Engineering manager, ML engineer, Data engineer" in roles
+        )
     else:
         assert "gap: nobody yet" not in roles
         assert "Every role is covered." in roles
