@@ -17,6 +17,7 @@ import duckdb
 import jinja2
 import sqlglot
 from ml_playbook.conventions import SQL_DIALECTS, SQL_MODEL_LAYERS
+from ml_playbook.tables import is_table, literal, relation_sql
 
 from ..config import Params
 from ..errors import ProjectError
@@ -146,7 +147,12 @@ class SqlProject:
                     f"source '{name}' reads {relative}, which does not exist: run "
                     "`make pipeline` (or the synthesize stage) or fix params.yaml sql.sources"
                 )
-            connection.execute(f"create view src_{name} as select * from {_reader(path)}")
+            if not is_table(path):
+                raise ProjectError(
+                    f"source '{name}' reads {relative}, which is not a CSV, TSV or Parquet "
+                    "file: fix params.yaml sql.sources"
+                )
+            connection.execute(f"create view src_{name} as select * from {relation_sql(path)}")
         return connection
 
     def run(
@@ -157,7 +163,7 @@ class SqlProject:
             output = self.output_path(model)
             if output.exists():
                 connection.execute(
-                    f"create or replace view {model.name} as select * from {_reader(output)}"
+                    f"create or replace view {model.name} as select * from {relation_sql(output)}"
                 )
         ran = self.order(self.models(layers))
         for model in ran:
@@ -179,7 +185,7 @@ class SqlProject:
         for model in models:
             output = self.output_path(model)
             output.parent.mkdir(parents=True, exist_ok=True)
-            connection.execute(f"copy {model.name} to {_literal(str(output))} (format parquet)")
+            connection.execute(f"copy {model.name} to {literal(str(output))} (format parquet)")
             written.append(output)
         return written
 
@@ -191,16 +197,6 @@ class SqlProject:
             if count:
                 failures[path.name] = count
         return failures
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _reader(path: Path) -> str:
-    if path.suffix.lower() in {".csv", ".tsv"}:
-        return f"read_csv_auto({_literal(str(path))})"
-    return f"read_parquet({_literal(str(path))})"
 
 
 def pseudonymisation_salt() -> str:

@@ -65,31 +65,30 @@ def read_parquet(root: Path, path: Path, made_by: str):
     return pd.read_parquet(root / path)
 
 
-TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t", ".parquet": None, ".pq": None}
-
-
 def read_table(path: Path):
-    """A CSV, TSV or Parquet file someone hands the CLI (hand-crafted examples, any data set)."""
-    import pandas as pd
+    """A CSV, TSV or Parquet file someone hands the CLI (hand-crafted examples, any data set),
+    read by DuckDB through ml_playbook.tables, the one reader the PII scan uses too."""
+    import duckdb
+    from ml_playbook.tables import is_table, relation_sql
 
-    suffix = path.suffix.lower()
     if not path.is_file():
         raise ProjectError(f"{path}: no such file; give a CSV or Parquet file")
-    if suffix not in TABLE_SUFFIXES:
+    if not is_table(path):
         raise ProjectError(f"{path}: unsupported format; give a CSV or Parquet file")
     try:
-        if TABLE_SUFFIXES[suffix] is None:
-            return pd.read_parquet(path)
-        return pd.read_csv(path, sep=TABLE_SUFFIXES[suffix])
-    except (ValueError, OSError) as error:
+        return duckdb.connect().sql(f"select * from {relation_sql(path)}").df()
+    except duckdb.Error as error:
         raise ProjectError(f"{path}: not a readable table ({str(error).splitlines()[0]})") from None
 
 
 def write_table(path: Path, frame) -> Path:
-    """`frame` as Parquet or CSV, by the file's suffix."""
-    if path.suffix.lower() in {".parquet", ".pq"}:
+    """`frame` as Parquet, or as CSV/TSV, by the file's suffix."""
+    from ml_playbook.tables import TABLE_SUFFIXES
+
+    delimiter = TABLE_SUFFIXES.get(path.suffix.lower(), ",")
+    if delimiter is None:
         return write_parquet(path, frame)
-    frame.to_csv(new_file(path), index=False, sep=TABLE_SUFFIXES.get(path.suffix.lower()) or ",")
+    frame.to_csv(new_file(path), index=False, sep=delimiter)
     return path
 
 
