@@ -58,7 +58,8 @@ def champion(root: Path, params: Params):
     """(version, age in days at `now`, model) of the registry's champion."""
     import mlflow.sklearn
 
-    from ..release.moves import CHAMPION, alias_version, client_for
+    from ..release.moves import alias_version, client_for
+    from ..release.record import CHAMPION
 
     name = params.registry.model_name
     client = client_for(root)

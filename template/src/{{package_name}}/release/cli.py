@@ -41,8 +41,8 @@ def promote(
 ) -> None:
     """Make a version champion if it beats the champion on the evaluation set by the margin."""
     from ..cli import reported_errors
-    from .moves import actor
     from .moves import promote as move
+    from .record import actor
 
     if force and not reason:
         typer.secho(
@@ -65,8 +65,8 @@ def rollback(
 ) -> None:
     """Move champion back to the version it replaced."""
     from ..cli import reported_errors
-    from .moves import actor
     from .moves import rollback as move
+    from .record import actor
 
     with reported_errors():
         root, loaded = _context(params)

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..config import Params
 from ..errors import ProjectError
-from .moves import CHAMPION, alias_version, client_for
+from .moves import alias_version, client_for
+from .record import CHAMPION
 
 TIMEOUT_SECONDS = 10
 
