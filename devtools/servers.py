@@ -110,7 +110,11 @@ def mlflow_server(project: Path, backend_uri: str, artifacts: Path) -> Iterator[
     environment with its PostgreSQL driver) on a free loopback port; yields its URL."""
     port = free_port()
     command = [
-        "make", "mlflow-server", f"PORT={port}", f"BACKEND={backend_uri}", f"ARTIFACTS={artifacts}",
+        "make",
+        "mlflow-server",
+        f"PORT={port}",
+        f"BACKEND={backend_uri}",
+        f"ARTIFACTS={artifacts}",
     ]
     env = dict(os.environ)
     log = (artifacts.parent / "mlflow-server.log").open("w")

@@ -22,7 +22,9 @@ def test_the_mlflow_compose_file_is_valid_compose_and_keeps_secrets_out(render):
     services = yaml.safe_load(compose.read_text())["services"]
     assert set(services) == {"db", "mlflow"}
     password = services["db"]["environment"]["POSTGRES_PASSWORD"]
-    assert password.startswith("${MLFLOW_DB_PASSWORD:?"), "the password must come from the environment"
+    assert password.startswith("${MLFLOW_DB_PASSWORD:?"), (
+        "the password must come from the environment"
+    )
 
 
 def test_the_makefile_runs_a_lean_server_and_switches_template_pins(render):

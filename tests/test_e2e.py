@@ -185,7 +185,9 @@ def test_pre_commit_passes_then_refuses_each_broken_convention(project_after_rea
 
 
 @pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
-def test_register_works_against_a_shared_mlflow_server_on_postgresql(project_after_readme, tmp_path):
+def test_register_works_against_a_shared_mlflow_server_on_postgresql(
+    project_after_readme, tmp_path
+):
     project = project_after_readme
     package = next((project / "src").iterdir()).name
     artifacts = tmp_path / "artifacts"
@@ -205,7 +207,9 @@ def test_register_works_against_a_shared_mlflow_server_on_postgresql(project_aft
 
     assert registered.returncode == 0, registered.stdout + registered.stderr
     assert "champion" in json.loads(shown.stdout)["versions"][0]["aliases"]
-    assert any(path.name == "MLmodel" for path in artifacts.rglob("*")), "no model artifact on the server"
+    assert any(path.name == "MLmodel" for path in artifacts.rglob("*")), (
+        "no model artifact on the server"
+    )
 
 
 @pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)

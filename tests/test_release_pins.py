@@ -109,7 +109,9 @@ def test_copier_update_moves_both_pins_to_the_new_release(template, tmp_path):
 
 def commit_all(project) -> None:
     for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "start"]):
-        subprocess.run(["git", *command], cwd=project, check=True, env={**os.environ, **GIT_IDENTITY})
+        subprocess.run(
+            ["git", *command], cwd=project, check=True, env={**os.environ, **GIT_IDENTITY}
+        )
 
 
 def test_make_template_source_moves_both_pins_and_the_update_source(template, tmp_path):
