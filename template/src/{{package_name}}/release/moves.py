@@ -70,18 +70,18 @@ def promote(
     from ..models.metrics import direction, is_better
     from ..models.registry import tracking_uri
 
-    name = params.registry.model_name
-    client = client_for(root)
-    candidate = version or alias_version(client, name, CHALLENGER)
-    if candidate is None:
-        raise ProjectError(f"'{name}' has no challenger: register a model, or name a version")
-    _require_version(client, name, candidate)
     if model_card is None and not is_local_store(tracking_uri(root)):
         raise ProjectError(
             "a shared registry needs --model-card: the filled-in docs/team/templates/model-card.md"
         )
     if model_card is not None and not model_card.is_file():
         raise ProjectError(f"{model_card}: no such file; give the filled-in model card")
+    name = params.registry.model_name
+    client = client_for(root)
+    candidate = version or alias_version(client, name, CHALLENGER)
+    if candidate is None:
+        raise ProjectError(f"'{name}' has no challenger: register a model, or name a version")
+    _require_version(client, name, candidate)
     champion = alias_version(client, name, CHAMPION)
     if champion == candidate:
         raise ProjectError(f"v{candidate} is already champion")
