@@ -196,7 +196,7 @@ def test_q30_gives_the_copy_command_from_the_projects_own_answers(project, tmp_p
 
     q30 = answer(root, 30)
 
-    assert f"`uvx copier copy {source} ../{given['project_slug']}-next`" in q30
+    assert f"`uvx copier copy {source} ../new-model`" in q30
     if name == "roles-filled-github":  # the source it names is one copier can copy from
         run_copy(source, tmp_path / "next", defaults=True, unsafe=False, quiet=True)
         assert (tmp_path / "next/docs/process.md").is_file()
