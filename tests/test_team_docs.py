@@ -110,6 +110,7 @@ def test_every_role_named_with_handles_is_named_with_its_own(project):
     ]
 
     for page, title, handles in named:
+        assert handles, f"{page}: the {title} is named with nobody"
         assert handles == given[ROLE_BY_TITLE[title]], f"{page}: the {title} ({handles})"
 
 
