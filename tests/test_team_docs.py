@@ -249,6 +249,8 @@ def test_codeowners_follow_the_role_answers(project):
         assert re.search(r"^/sql/\s+@de-jung$", text, re.M)
         assert re.search(r"^/notebooks/\s+@ds-park choi@acme.example$", text, re.M)
         assert re.search(r"^/\.github/\s+@ops-han$", text, re.M)
+        assert re.search(r"^/src/my_model/serving/\s+@ops-han$", text, re.M)
+        assert re.search(r"^/Dockerfile\s+@ops-han$", text, re.M)
 
 
 def test_roles_list_who_covers_each_role_and_the_gaps(project):
