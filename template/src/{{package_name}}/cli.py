@@ -113,7 +113,8 @@ def data_scan(
     """Find personal data in a file or folder; exit 1 if any is found.
 
     Tables are scanned column by column in DuckDB; text line by line. Values in
-    .pii-allowlist and lines marked `pii: allow` are not reported.
+    .pii-allowlist and lines marked `pii: allow` are not reported. National phone formats
+    are tried for the regions of `[tool.ml-playbook] pii-phone-regions` in pyproject.toml.
     """
     from ml_playbook import pii
 
@@ -122,7 +123,7 @@ def data_scan(
     with reported_errors():
         if output_format not in {"text", "json"}:
             raise ProjectError(f"unknown format '{output_format}': use text or json")
-        findings = list(scan(path, pii.load_allowlist(project_root() / pii.ALLOWLIST_FILE)))
+        findings = list(scan(path, project_root()))
     if output_format == "json":
         typer.echo(json.dumps([finding.as_dict() for finding in findings], indent=2))
     elif not findings:

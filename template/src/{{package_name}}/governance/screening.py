@@ -8,13 +8,18 @@ from pathlib import Path
 from ..errors import ProjectError
 
 
-def scan(path: Path, allowlist: frozenset[str] = frozenset()) -> Iterator:
-    """Findings in a table, a text file or a folder; a file that cannot be scanned is a
-    ProjectError (the scanner's own error, turned into the project's at this edge)."""
+def scan(path: Path, root: Path) -> Iterator:
+    """Findings in a table, a text file or a folder, with the project's settings: the values
+    of its .pii-allowlist and the phone regions of its pyproject.toml (`[tool.ml-playbook]
+    pii-phone-regions`). A file that cannot be scanned is a ProjectError (the scanner's own
+    error, turned into the project's at this edge)."""
+    from ml_playbook import pii
     from ml_playbook.pii_scan import ScanError, scan_path
 
+    allowlist = pii.load_allowlist(root / pii.ALLOWLIST_FILE)
+    regions = pii.phone_regions(str(root / "pyproject.toml"))
     try:
-        yield from scan_path(path, allowlist)
+        yield from scan_path(path, allowlist, regions)
     except ScanError as error:
         raise ProjectError(str(error)) from None
 

@@ -13,12 +13,11 @@ OUTPUTS = (PII_REPORT.parent,)
 
 
 def run(root: Path, params: Params) -> list[Path]:
-    from ml_playbook import pii, provenance
+    from ml_playbook import provenance
 
     from ..governance.screening import direct_identifiers, scan, undeclared
 
     with step("screen: personal data in the sources (declared?) and the sets (none allowed)"):
-        allowlist = pii.load_allowlist(root / pii.ALLOWLIST_FILE)
         records = [record for record in provenance.load_records(root) if record.valid]
         sources = list(params.sql.sources.values())
         sets = [path.as_posix() for path in (TRAINING_SET, EVALUATION_SET)]
@@ -27,8 +26,7 @@ def run(root: Path, params: Params) -> list[Path]:
             if not (root / relative).is_file():
                 raise ProjectError(f"{relative} does not exist: run the stages before `screen`")
             found[relative] = [
-                {**finding.as_dict(), "path": relative}
-                for finding in scan(root / relative, allowlist)
+                {**finding.as_dict(), "path": relative} for finding in scan(root / relative, root)
             ]
         problems = [
             problem
