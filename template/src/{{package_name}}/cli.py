@@ -215,6 +215,42 @@ def run_pipeline(params: ParamsOption = None) -> None:
 
 
 @app.command()
+def readiness(
+    floor: Annotated[
+        float | None,
+        typer.Option(help="exit 1 below this score (default: readiness.floor in params.yaml)"),
+    ] = None,
+    params: ParamsOption = None,
+) -> None:
+    """The ML Test Score from evidence in the repository: marked tests, CI, write-ups.
+
+    Prints each of the 28 items with its evidence and points, the section sums and the
+    final score (the lowest section); writes reports/readiness/ (JSON and HTML).
+    """
+    from .config import load_params
+    from .paths import READINESS_REPORT
+    from .readiness import report, score
+
+    with reported_errors():
+        root, settings = project_root(), load_params(params).readiness
+        result = score.compute(root, settings.manual_max_age_days)
+        report.write(
+            result,
+            root / READINESS_REPORT / "readiness.json",
+            root / READINESS_REPORT / "index.html",
+        )
+        for line in report.lines_for_terminal(result):
+            typer.echo(line)
+        typer.echo(f"wrote {READINESS_REPORT}/readiness.json and {READINESS_REPORT}/index.html")
+        least = settings.floor if floor is None else floor
+        if result.final < least:
+            raise ProjectError(
+                f"the ML Test Score {result.final:g} is below the floor {least:g}: raise the "
+                "items at 0 (see docs/readiness.md), or lower readiness.floor in params.yaml"
+            )
+
+
+@app.command()
 def info() -> None:
     """Print the version, the Python in use and the project root the commands work in."""
     typer.echo(f"project:      {__distribution__} {__version__} (package {PROGRAM})")

@@ -73,6 +73,14 @@ class RegistryParams(_Section):
     promotion_margin: Annotated[float, Field(ge=0)] = 0.0
 
 
+class ReadinessParams(_Section):
+    """The ML Test Score (`readiness` command): the floor CI holds the project to, and how long
+    a manual write-up counts before it must be redone."""
+
+    floor: Annotated[float, Field(ge=0, le=7)] = 0.0
+    manual_max_age_days: Annotated[int, Field(ge=1)] = 180
+
+
 class Params(_Section):
     task: Literal[tuple(METRICS)]
     seed: int = 42
@@ -83,6 +91,7 @@ class Params(_Section):
     train: TrainParams
     evaluate: EvaluateParams
     registry: RegistryParams
+    readiness: ReadinessParams = ReadinessParams()
 
     @model_validator(mode="after")
     def _primary_metric_fits_the_task(self) -> "Params":

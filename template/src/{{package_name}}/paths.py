@@ -29,6 +29,10 @@ METRICS = Path("reports/metrics.json")
 EVALUATION_REPORT = Path("reports/evaluation")
 REGISTRY_DECISION = Path("reports/registry.json")
 
+# The ML Test Score: its report, and the dated manual write-ups it accepts as evidence.
+READINESS_REPORT = Path("reports/readiness")
+READINESS_RECORDS = Path("docs/readiness/records.yml")
+
 # The local MLflow store (when MLFLOW_TRACKING_URI names no server) and its artifacts.
 MLFLOW_STORE = Path("mlflow.db")
 MLFLOW_ARTIFACTS = Path("mlruns")

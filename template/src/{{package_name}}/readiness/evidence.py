@@ -17,10 +17,10 @@ from pathlib import Path
 from ml_playbook import safe_yaml
 
 from ..errors import ProjectError
+from ..paths import READINESS_RECORDS as RECORDS
 from .rubric import BY_ID
 
 MARKER = "readiness"
-RECORDS = Path("docs/readiness/records.yml")
 CI_FILES = (".gitlab-ci.yml", ".github/workflows")
 RUNS_TESTS = re.compile(r"\b(make test|uv run pytest|pytest)\b")
 PROPOSES_UPDATES = re.compile(r"\bcopier (update|check-update)\b")

@@ -26,11 +26,11 @@ ITEMS: tuple[Item, ...] = (
         ),
         (
             "All features are beneficial",
-            "a test that every feature's permutation importance is computed",
+            "a test that each feature's permutation importance is above zero on the evaluation set",
         ),
         (
             "No feature's cost is too much",
-            "a test that the pipeline's feature step stays within its budget",
+            "a dated review of each feature's cost (compute, latency, upstream dependency)",
         ),
         (
             "Features adhere to meta-level requirements",
@@ -58,7 +58,7 @@ ITEMS: tuple[Item, ...] = (
         ),
         (
             "All hyperparameters have been tuned",
-            "a test that hyper-parameters are read from params.yaml (dvc exp run tunes them)",
+            "a recorded tuning run (e.g. `dvc exp run --queue` over a grid) or a test that the chosen values beat the defaults",
         ),
         ("The impact of model staleness is known", "a test of the staleness rule of the monitor"),
         ("A simpler model is not better", "a test comparing the model with a baseline"),
@@ -74,7 +74,7 @@ ITEMS: tuple[Item, ...] = (
         ("The model is debuggable", "a test of per-example predictions and explanations"),
         (
             "Models are canaried before serving",
-            "a test that a new version is a challenger before champion",
+            "a test that a new version serves a share of traffic (or shadow requests) before it becomes champion",
         ),
         ("Serving models can be rolled back", "a test of rollback"),
     ),
