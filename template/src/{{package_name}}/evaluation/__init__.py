@@ -1,0 +1,1 @@
+"""Evaluation and analysis: test sets, slices, mistakes, attributions, comparisons, history."""
