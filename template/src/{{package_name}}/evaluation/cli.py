@@ -384,7 +384,8 @@ def history_command(
     history = metric_history(runs, chosen_metric, names)
     totals = summary(runs)
     typer.echo(f"{len(runs)} runs")
-    _echo_frame(totals)
+    if not runs.empty:
+        _echo_frame(totals)
     folder = root / reports.ANALYSIS_REPORTS / "history"
     folder.mkdir(parents=True, exist_ok=True)
     runs.to_csv(folder / "runs.csv", index=False)

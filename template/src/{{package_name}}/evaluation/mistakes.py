@@ -56,7 +56,7 @@ def loss_by_slice(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
     parts = []
     for column in columns:
-        grouped = table.groupby(slice_values(table[column]))["loss"]
+        grouped = table.groupby(slice_values(table[column]), observed=True)["loss"]
         part = grouped.agg(rows="size", mean_loss="mean", total_loss="sum").reset_index()
         parts.append(part.rename(columns={column: "value"}).assign(column=column))
     if not parts:

@@ -105,7 +105,10 @@ def _champion_version(root: Path, model_name: str, when: str, client) -> str:
     if version is None:
         first = min((move.at for move in moves), default=None)
         since = f"the first recorded move is {first}" if first else "no move is recorded yet"
-        raise ProjectError(f"'{model_name}' had no champion on {when}: {since} (`release status`)")
+        raise ProjectError(
+            f"'{model_name}' had no champion on {when}: {since} in the registry's record of "
+            "champion moves (`make registry` shows the aliases now)"
+        )
     return version
 
 

@@ -13,9 +13,11 @@ MAX_DISTINCT = 12  # a numeric column with more values than this is sliced by qu
 
 
 def slice_values(column: pd.Series) -> pd.Series:
-    """The slice each row falls in, as text: the value itself, or its quartile range."""
+    """The slice each row falls in, as text: the value itself, or its quartile range (kept in
+    numeric order)."""
     if pd.api.types.is_numeric_dtype(column) and column.nunique() > MAX_DISTINCT:
-        return pd.qcut(column, 4, duplicates="drop").astype(str)
+        ranges = pd.qcut(column, 4, duplicates="drop")
+        return ranges.cat.rename_categories([str(label) for label in ranges.cat.categories])
     return column.astype(str)
 
 
@@ -28,7 +30,7 @@ def slice_table(result: SetScores, task: str, threshold: float, min_rows: int) -
     frame = result.frame.reset_index(drop=True)
     for column in result.spec.slices:
         keys = slice_values(frame[column])
-        for value, index in keys.groupby(keys, sort=True).groups.items():
+        for value, index in keys.groupby(keys, sort=True, observed=True).groups.items():
             count = len(index)
             rows.append(
                 {
