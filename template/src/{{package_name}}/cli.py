@@ -16,7 +16,10 @@ from ml_playbook.conventions import SQL_DIALECTS
 
 from . import __distribution__, __summary__, __version__
 from .errors import ProjectError
+from .monitoring.cli import app as monitoring_app
 from .paths import MODEL, project_root
+from .release.cli import app as release_app
+from .serving.cli import app as serving_app
 
 PROGRAM = __package__  # the command has the package's name
 
@@ -36,6 +39,9 @@ registry_app = typer.Typer(help="The MLflow model registry.", no_args_is_help=Tr
 app.add_typer(data_app, name="data")
 app.add_typer(sql_app, name="sql")
 app.add_typer(registry_app, name="registry")
+app.add_typer(serving_app)  # serve
+app.add_typer(release_app, name="release")
+app.add_typer(monitoring_app)  # monitor
 
 ParamsOption = Annotated[
     Path | None, typer.Option("--params", help="params file (default: the project's params.yaml)")

@@ -12,7 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import ProjectError
 from .models.metrics import METRICS
+from .monitoring.settings import MonitorParams
 from .paths import PARAMS, project_root
+from .release.settings import ReleaseParams
+from .serving.settings import ServeParams
 
 SqlDialect = Literal[SQL_DIALECTS]
 
@@ -91,6 +94,9 @@ class Params(_Section):
     train: TrainParams
     evaluate: EvaluateParams
     registry: RegistryParams
+    serve: ServeParams = ServeParams()
+    release: ReleaseParams = ReleaseParams()
+    monitor: MonitorParams = MonitorParams()
     readiness: ReadinessParams = ReadinessParams()
 
     @model_validator(mode="after")

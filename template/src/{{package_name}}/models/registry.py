@@ -103,8 +103,28 @@ def register(params: Params, candidate: Candidate, root: Path) -> Decision:
     decision = _decide(
         client, params, name, new_version, run.info.run_id, candidate.metrics[metric]
     )
-    if decision.promoted:
-        client.set_registered_model_alias(name, CHAMPION, new_version)
+    return _apply(client, params, decision, uri)
+
+
+def _apply(client, params: Params, decision: Decision, uri: str) -> Decision:
+    """Move champion if the run won and `release.auto_promote` lets `register` do it here (by
+    default only on the local store); otherwise the run stays a proposed challenger."""
+    from dataclasses import replace
+
+    from ..release.record import Move, actor, auto_promote_allowed, move_champion, now
+
+    if not decision.promoted:
+        return decision
+    if not auto_promote_allowed(params.release.auto_promote, uri):
+        return replace(
+            decision,
+            promoted=False,
+            reason=f"{decision.reason}; proposed as challenger: auto-promotion is off for this "
+            f"registry, promote with `release promote {decision.version}`",
+        )
+    previous, new = decision.champion_version, decision.version
+    move = Move("auto-promote", previous, new, actor(), now(), decision.reason)
+    move_champion(client, decision.model_name, move)
     return decision
 
 
