@@ -16,6 +16,7 @@ from ml_playbook.conventions import SQL_DIALECTS
 
 from . import __distribution__, __summary__, __version__
 from .errors import ProjectError
+from .evaluation.cli import app as evaluation_app
 from .monitoring.cli import app as monitoring_app
 from .paths import MODEL, project_root
 from .release.cli import app as release_app
@@ -39,6 +40,7 @@ registry_app = typer.Typer(help="The MLflow model registry.", no_args_is_help=Tr
 app.add_typer(data_app, name="data")
 app.add_typer(sql_app, name="sql")
 app.add_typer(registry_app, name="registry")
+app.add_typer(evaluation_app, name="eval")
 app.add_typer(serving_app)  # serve
 app.add_typer(release_app, name="release")
 app.add_typer(monitoring_app)  # monitor
@@ -103,7 +105,7 @@ _stage_command(
     "Scan sources and sets for personal data; fail on undeclared PII or identifiers in sets.",
 )
 _stage_command(app, "train", "Fit the model that params.yaml describes on the training set.")
-_stage_command(app, "evaluate", "Compute metrics, plots and predictions on the evaluation set.")
+_stage_command(app, "evaluate", "Metrics on every test set and per slice; plots and predictions.")
 _stage_command(app, "register", "Log the run to MLflow, register the model, promote it if it wins.")
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from ml_playbook.conventions import SQL_DIALECTS
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ProjectError
+from .evaluation import custom_metrics  # noqa: F401 (registers the project's own metrics)
+from .evaluation.sets import DEFAULT_SETS, EvalSet, check_sets
 from .models.metrics import METRICS
 from .monitoring.settings import MonitorParams
 from .paths import PARAMS, project_root
@@ -68,6 +70,8 @@ class TrainParams(_Section):
 class EvaluateParams(_Section):
     primary_metric: str
     threshold: Annotated[float, Field(gt=0, lt=1)] = 0.5
+    # A slice with fewer rows is reported with a warning: too few to trust its metrics.
+    min_slice_rows: Annotated[int, Field(ge=1)] = 30
 
 
 class RegistryParams(_Section):
@@ -94,6 +98,8 @@ class Params(_Section):
     train: TrainParams
     evaluate: EvaluateParams
     registry: RegistryParams
+    # The sets every model is judged on (evaluation/sets.py); the first decides the gate.
+    test_sets: Annotated[list[EvalSet], AfterValidator(check_sets)] = list(DEFAULT_SETS)
     serve: ServeParams = ServeParams()
     release: ReleaseParams = ReleaseParams()
     monitor: MonitorParams = MonitorParams()

@@ -9,6 +9,8 @@ from pathlib import Path
 PARAMS = Path("params.yaml")
 SQL_DIR = Path("sql")
 PROVENANCE_RECORDS = Path("data/sources")
+# Small data sets kept in git (the golden test set): under 500 KB, no personal data.
+SAMPLES_DIR = Path("data/samples")
 
 # Data, by stage: raw sources -> interim tables (SQL staging, features) -> processed sets.
 RAW_DIR = Path("data/raw")
@@ -28,6 +30,8 @@ MODEL = Path("models/model.joblib")
 METRICS = Path("reports/metrics.json")
 EVALUATION_REPORT = Path("reports/evaluation")
 REGISTRY_DECISION = Path("reports/registry.json")
+# The `eval` commands' HTML reports, one folder each, linked from index.html there.
+ANALYSIS_REPORTS = Path("reports/analysis")
 
 # The ML Test Score: its report, and the dated manual write-ups it accepts as evidence.
 READINESS_REPORT = Path("reports/readiness")

@@ -372,7 +372,7 @@ def history_command(
         chosen_metric = metric or loaded.evaluate.primary_metric
         runs = filter_runs(
             load_runs(root, loaded.registry.model_name),
-            since=parse_moment(since).replace(hour=0, minute=0, second=0) if since else None,
+            since=parse_moment(since, end_of_day=False) if since else None,
             until=parse_moment(until) if until else None,
             params=parse_pairs(param or [], "--param"),
             tags=parse_pairs(tag or [], "--tag"),

@@ -43,11 +43,13 @@ class LoadedReference:
     model: object
 
 
-def parse_moment(text: str) -> datetime:
-    """A date (the end of that day, UTC) or an ISO date-time (UTC unless it says otherwise)."""
+def parse_moment(text: str, end_of_day: bool = True) -> datetime:
+    """A date (the end of that day, or its start; UTC) or an ISO date-time (UTC unless it
+    says otherwise)."""
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.max, tzinfo=UTC)
+            moment = time.max if end_of_day else time.min
+            return datetime.combine(date.fromisoformat(text), moment, tzinfo=UTC)
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ProjectError(
@@ -97,10 +99,18 @@ def resolve(root: Path, model_name: str, text: str, client=None) -> Reference:
 
 
 def _champion_version(root: Path, model_name: str, when: str, client) -> str:
-    from ..release.record import history
+    from ..release.record import history_from_tags
 
     moment = parse_moment(when)
-    moves = history(client or registry_client(root), model_name)
+    client = client or registry_client(root)
+    try:
+        moves = history_from_tags(client.get_registered_model(model_name).tags)
+    except Exception as error:  # MLflow is imported only here, so tests can pass a fake client
+        from mlflow.exceptions import MlflowException
+
+        if not isinstance(error, MlflowException):
+            raise
+        moves = []  # no such registered model: no move recorded
     version = champion_on(moves, moment)
     if version is None:
         first = min((move.at for move in moves), default=None)

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
-ANALYSIS_REPORTS = Path("reports/analysis")
+from ..paths import ANALYSIS_REPORTS
+
 INDEX = ANALYSIS_REPORTS / "index.html"
 STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}"

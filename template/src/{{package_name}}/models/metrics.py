@@ -3,8 +3,11 @@ champion/challenger decision, `score` and `explain`.
 
 Each metric names its function in sklearn.metrics, which is imported only when a metric is
 computed: config.py reads the names to check `evaluate.primary_metric` when params load.
+The project's own metrics are plain functions added with `register_metric`
+(evaluation/custom_metrics.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 CLASSIFICATION, REGRESSION = "binary_classification", "regression"
@@ -12,7 +15,7 @@ CLASSIFICATION, REGRESSION = "binary_classification", "regression"
 
 @dataclass(frozen=True)
 class Metric:
-    function: str  # its name in sklearn.metrics
+    function: str | Callable  # its name in sklearn.metrics, or f(label, predicted) -> float
     on_labels: bool = False  # computed on thresholded 0/1 predictions, not on scores
     lower_is_better: bool = False
     keywords: tuple[tuple[str, object], ...] = ()
@@ -37,13 +40,26 @@ METRICS: dict[str, dict[str, Metric]] = {
 }
 
 
+def register_metric(
+    task: str, name: str, *, on_labels: bool = False, lower_is_better: bool = False
+):
+    """Decorator: add `function(label, score) -> float` to the metrics of `task` as `name`."""
+
+    def add(function: Callable) -> Callable:
+        METRICS[task][name] = Metric(function, on_labels, lower_is_better)
+        return function
+
+    return add
+
+
 def compute_metric(task: str, name: str, label, score, threshold: float = 0.5) -> float:
     """One metric of `task` for true `label` and model `score` (probability or value)."""
     from sklearn import metrics as sk
 
     metric = METRICS[task][name]
     predicted = (score >= threshold).astype(int) if metric.on_labels else score
-    return float(getattr(sk, metric.function)(label, predicted, **dict(metric.keywords)))
+    function = metric.function if callable(metric.function) else getattr(sk, metric.function)
+    return float(function(label, predicted, **dict(metric.keywords)))
 
 
 def compute_metrics(task: str, label, score, threshold: float = 0.5) -> dict[str, float]:

@@ -1,14 +1,14 @@
-"""Stage `evaluate`: the metrics (for DVC to diff), per-example predictions and a figure of the
-model on the evaluation set."""
+"""Stage `evaluate`: the model on every test set of params.yaml `test_sets` — metrics (for DVC to
+diff; the primary set's at the top), metrics per slice, and per-example predictions and a
+figure of the primary set."""
 
 from pathlib import Path
 
 from ..config import Params
-from ..paths import EVALUATION_REPORT, EVALUATION_SET, METRICS, MODEL
+from ..paths import EVALUATION_REPORT, EVALUATION_SET, METRICS, MODEL, SAMPLES_DIR
 from . import (
     console,
     load_model,
-    read_parquet,
     step,
     write_figure,
     write_json,
@@ -16,27 +16,38 @@ from . import (
     wrote,
 )
 
-INPUTS = (MODEL, EVALUATION_SET)
+INPUTS = (MODEL, EVALUATION_SET, SAMPLES_DIR)
 OUTPUTS = (METRICS, EVALUATION_REPORT)
 
 
 def run(root: Path, params: Params) -> list[Path]:
-    from ..models import inputs
+    from ..evaluation.sets import metrics_document, score_set
+    from ..evaluation.slices import all_slices, small_slices
     from ..models.evaluation import evaluation_figure, prediction_table
-    from ..models.metrics import compute_metrics, model_scores
 
-    with step(f"evaluate on {EVALUATION_SET.name}"):
+    names = ", ".join(spec.name for spec in params.test_sets)
+    with step(f"evaluate on the test sets ({names})"):
         model = load_model(root)
-        frame = read_parquet(root, EVALUATION_SET, "split")
-        label = inputs.label(frame, params.train)
-        scores = model_scores(model, inputs.features(frame, params.train), params.task)
-        results = compute_metrics(params.task, label, scores, params.evaluate.threshold)
+        scored = [score_set(root, params, model, spec) for spec in params.test_sets]
+        primary = scored[0]  # the set the registry gate reads
+        slices = all_slices(scored, params)
         folder = root / EVALUATION_REPORT
         paths = [
-            write_json(root / METRICS, {"rows": len(frame), **results}),
-            write_figure(folder / "evaluation.png", evaluation_figure(params.task, label, scores)),
-            write_parquet(folder / "predictions.parquet", prediction_table(frame, label, scores)),
+            write_json(root / METRICS, metrics_document(scored)),
+            write_json(folder / "slices.json", slices.to_dict(orient="records")),
+            write_figure(
+                folder / "evaluation.png",
+                evaluation_figure(params.task, primary.label, primary.scores),
+            ),
+            write_parquet(
+                folder / "predictions.parquet",
+                prediction_table(primary.frame, primary.label, primary.scores),
+            ),
         ]
-    for name, value in results.items():
-        console.print(f"  {name:>18}: {value:.4f}")
+    for result in scored:
+        console.print(f"  [bold]{result.spec.name}[/bold] ({result.rows} rows)")
+        for name, value in result.metrics.items():
+            console.print(f"  {name:>18}: {value:.4f}")
+    for line in small_slices(slices):
+        console.print(f"  [yellow]warning:[/yellow] {line}")
     return wrote(root, paths)

@@ -37,6 +37,7 @@ def git_commit(root: Path) -> str:
 
 
 def run(root: Path, params: Params) -> list[Path]:
+    from ..evaluation.sets import logged_metrics
     from ..models import inputs
     from ..models.registry import Candidate, register, tracking_uri
 
@@ -45,7 +46,7 @@ def run(root: Path, params: Params) -> list[Path]:
         example = inputs.features(read_parquet(root, EVALUATION_SET, "split").head(5), params.train)
         candidate = Candidate(
             model=load_model(root),
-            metrics={name: value for name, value in metrics.items() if name != "rows"},
+            metrics=logged_metrics(metrics),  # every test set's, as <set>.<metric>
             example=example,
             tags={
                 "git_commit": git_commit(root),
