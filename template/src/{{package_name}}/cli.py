@@ -158,13 +158,15 @@ def predict(
 ) -> None:
     """Predict for every row of a file: hand-crafted examples or any data set."""
     from .config import load_params
+    from .evaluation.examples import check_examples
     from .models.analysis import predictions
     from .stages import load_model, read_table, write_table
 
     with reported_errors():
-        table = predictions(
-            load_params(params), load_model(project_root(), model), read_table(data)
-        )
+        loaded, frame = load_params(params), read_table(data)
+        trained = load_model(project_root(), model)
+        check_examples(frame, loaded.train, trained, str(data))  # names a bad row and field
+        table = predictions(loaded, trained, frame)
         if output is not None:
             write_table(output, table)
     if output is None:

@@ -288,14 +288,17 @@ def attribute_command(
     from ..stages import read_parquet, read_table
     from . import references, reports
     from .attributions import attribute, example_figure, example_table
+    from .examples import check_examples
     from .mistakes import parse_filters
     from .sets import read_set, select
 
     with _errors():
         root, loaded = _setup(params)
         filters = parse_filters(where or [])
+        chosen = references.load(root, loaded.registry.model_name, model)
         if data is not None:
             frame, source = read_table(data), str(data)
+            check_examples(frame, loaded.train, chosen.model, source)
         else:
             spec = select(loaded.test_sets, [test_set] if test_set else None)[0]
             frame, source = read_set(root, spec), spec.name
@@ -306,7 +309,6 @@ def attribute_command(
         frame = frame.head(rows).reset_index(drop=True)
         if frame.empty:
             raise ProjectError(f"no rows of {source} to explain: loosen --where")
-        chosen = references.load(root, loaded.registry.model_name, model)
         background = read_parquet(root, TRAINING_SET, "split").sample(
             n=200, replace=True, random_state=loaded.seed
         )
@@ -408,6 +410,22 @@ def history_command(
         ],
     )
     typer.echo(f"report: {page.relative_to(root)}")
+
+
+@app.command("schema")
+def schema_command(model: ModelOption = DEFAULT_MODEL, params: ParamsOption = None) -> None:
+    """The fields an example needs, and the values the model knows for each category."""
+    from . import references
+    from .examples import known_categories
+
+    with _errors():
+        root, loaded = _setup(params)
+        chosen = references.load(root, loaded.registry.model_name, model)
+    known = known_categories(chosen.model)
+    for column in loaded.train.numeric_features:
+        typer.echo(f"{column:<26} number")
+    for column in loaded.train.categorical_features:
+        typer.echo(f"{column:<26} one of: {', '.join(known.get(column, ['(any)']))}")
 
 
 @app.command("report")

@@ -79,6 +79,11 @@ def resolve(root: Path, model_name: str, text: str, client=None) -> Reference:
     for candidate in (root / text, Path(text)):
         if candidate.is_file():
             return Reference(text, path=candidate.resolve())
+    if "/" in text or Path(text).suffix in {".joblib", ".pkl", ".skops"}:
+        raise ProjectError(
+            f"{text}: no such model file; train one (`make pipeline`) or name a registry "
+            "version (champion, v3, champion@YYYY-MM-DD)"
+        )
     if text.removeprefix("v").isdigit():
         return Reference(text, uri=f"models:/{model_name}/{int(text.removeprefix('v'))}")
     alias, dated, when = text.partition(DATED)
