@@ -16,6 +16,8 @@ from ._common import Note, NotRegular, Skip, clip, parse, parser, read_text, rep
 # Literal alternatives between word boundaries: constant work at each position.
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|\?\?\?|<answer>", re.IGNORECASE)
 FENCES = ("```", "~~~")
+CODE_SPAN = re.compile(r"`[^`\n]*`")  # a command or path quoted in prose is not a placeholder
+TAG = re.compile(r"<[^<>\n]*>")  # anchors (<a id="q7"></a>) are not part of a title
 MAX_BYTES = 64 * 1024 * 1024  # only a guard on memory: the scan is linear in the text
 
 
@@ -41,6 +43,17 @@ def without_comments(text: str) -> str:
         position = len(text) if end == -1 else end + 3
     kept.append(text[position:])
     return "".join(kept)
+
+
+def prose(body: str) -> str:
+    """`body` without fenced code blocks and inline code spans: what a reader takes as the answer."""
+    kept, in_fence = [], False
+    for line in body.splitlines():
+        if line.strip().startswith(FENCES):
+            in_fence = not in_fence
+        elif not in_fence:
+            kept.append(CODE_SPAN.sub("", line))
+    return "\n".join(kept)
 
 
 def sections(text: str) -> Iterator[tuple[int, int, str, str]]:
@@ -78,10 +91,10 @@ def problems(filenames: Sequence[str]) -> Iterator[str]:
         for index, (line, level, title, body) in enumerate(found):
             body = without_comments(body).strip()
             has_subsections = index + 1 < len(found) and found[index + 1][1] > level
-            where = f"{shown(name)}:{line}: section '{clip(title)}'"
+            where = f"{shown(name)}:{line}: section '{clip(TAG.sub('', title).strip())}'"
             if not body and not has_subsections:
                 yield f"{where} has no answer; write one, or say plainly that it is not built yet."
-            elif placeholder := PLACEHOLDER.search(body):
+            elif placeholder := PLACEHOLDER.search(prose(body)):
                 yield f"{where} holds a placeholder ({placeholder.group(0)}); replace it with the answer."
 
 

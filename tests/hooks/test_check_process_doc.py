@@ -106,3 +106,27 @@ def test_a_closing_sequence_is_dropped_from_the_title_but_a_trailing_hash_is_kep
         "docs/process.md:1: section 'Closed' has no answer; write one, or say plainly that it is not built yet.",
         "docs/process.md:3: section 'C#' has no answer; write one, or say plainly that it is not built yet.",
     ]
+
+
+def test_a_placeholder_word_in_quoted_code_is_not_a_placeholder(repo):
+    doc = repo(
+        "docs/process.md",
+        "## 30. New project?\n\n`uvx copier copy https://git.example.com/todo/ml-playbook ../x`\n\n"
+        "```bash\n# TODO: is an example inside a fence\n```\n",
+    )
+
+    assert main([doc]) == 0
+
+
+def test_a_placeholder_in_prose_beside_code_is_still_refused(repo, capsys):
+    doc = repo("docs/process.md", "## 9. Alerts?\n\nRun `make monitor`; paging is TODO.\n")
+
+    assert main([doc]) == 1
+    assert "holds a placeholder (TODO)" in capsys.readouterr().out
+
+
+def test_an_anchor_tag_is_not_shown_in_the_section_title(repo, capsys):
+    doc = repo("docs/process.md", '## <a id="q7" name="q7"></a>7. Metrics?\n\nTBD\n')
+
+    assert main([doc]) == 1
+    assert "section '7. Metrics?' holds a placeholder" in capsys.readouterr().out
