@@ -3,8 +3,9 @@ the model's average output, in the model's own units (log-odds for a classifier,
 predicted value for a regressor). A row's attributions plus the base value make its output.
 
 - A linear model is explained exactly: coefficient × the value centred on the background mean.
-- Any other model needs SHAP (`uv run --with shap …`, or `uv add shap`): 190 MB with numba
-  and llvmlite and 3 s to import, so it is not among the project's dependencies.
+- Any other model is explained by SHAP's permutation explainer (`uv run --with shap …`, or
+  `uv add shap`): 190 MB with numba and llvmlite and 3 s to import, so it is not among the
+  project's dependencies.
 
 The model is the pipeline training.py builds (preprocessing, then the estimator); one-hot
 columns are summed back into the feature they came from.
@@ -100,19 +101,21 @@ def _shap_attributions(estimator, transformed, reference, sources, features) -> 
             f"attributions of a {type(estimator).__name__} need SHAP: run the command with "
             "`uv run --with shap …` (or `uv add shap`); a linear model needs nothing more"
         ) from None
-    try:
-        explanation = shap.Explainer(estimator, reference)(transformed)
-    except Exception as error:  # SHAP raises its own types for models it cannot explain
-        raise ProjectError(
-            f"SHAP cannot explain a {type(estimator).__name__}: {str(error).splitlines()[0]}"
-        ) from None
-    values, base = np.asarray(explanation.values), np.asarray(explanation.base_values)
-    output = _margin_name(estimator)
-    if values.ndim == 3:  # one slice per class (random forests): explain the positive class
-        values, base, output = values[:, :, 1], base[:, 1], "probability"
+    if hasattr(estimator, "decision_function"):
+        function, output = estimator.decision_function, "log-odds"
+    elif hasattr(estimator, "predict_proba"):
+        function, output = (lambda rows: estimator.predict_proba(rows)[:, 1]), "probability"
+    else:
+        function, output = estimator.predict, "predicted value"
+    # The permutation explainer works from the model's output alone, so its values add up to
+    # that output exactly (SHAP's tree explainer does not for scikit-learn's binned
+    # gradient boosting); it calls the model a few hundred times per example.
+    masker = shap.maskers.Independent(reference, max_samples=100)
+    explainer = shap.explainers.Permutation(function, masker)
+    explanation = explainer(transformed, max_evals=max(500, 2 * transformed.shape[1] + 1))
     return Attributions(
-        _grouped(values, sources, features),
-        np.broadcast_to(base, (len(transformed),)).astype(float),
+        _grouped(np.asarray(explanation.values), sources, features),
+        np.broadcast_to(np.asarray(explanation.base_values), (len(transformed),)).astype(float),
         output,
         SHAP,
     )
