@@ -185,31 +185,36 @@ def test_pre_commit_passes_then_refuses_each_broken_convention(project_after_rea
 
 
 @pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
-def test_register_works_against_a_shared_mlflow_server_on_postgresql(
+def test_register_and_release_work_against_a_shared_mlflow_server_on_postgresql(
     project_after_readme, tmp_path
 ):
     project = project_after_readme
     package = next((project / "src").iterdir()).name
     artifacts = tmp_path / "artifacts"
 
-    with postgres() as backend, mlflow_server(project, backend, artifacts) as url:
-        env = {**os.environ, "MLFLOW_TRACKING_URI": url}
-        registered = subprocess.run(
-            ["uv", "run", package, "register"], cwd=project, env=env, capture_output=True, text=True
-        )
-        shown = subprocess.run(
-            ["uv", "run", package, "registry", "show", "--json"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
+    def run(*arguments: str, env: dict) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["uv", "run", package, *arguments], cwd=project, env=env, capture_output=True, text=True
         )
 
+    def aliases(env: dict) -> list[str]:
+        return json.loads(run("registry", "show", "--json", env=env).stdout)["versions"][0][
+            "aliases"
+        ]
+
+    with postgres() as backend, mlflow_server(project, backend, artifacts) as url:
+        env = {**os.environ, "MLFLOW_TRACKING_URI": url}
+        registered = run("register", env=env)
+        proposed = aliases(env)
+        card = "docs/team/templates/model-card.md"
+        promoted = run("release", "promote", "--model-card", card, "--approver", "ci", env=env)
+        released = aliases(env)
+
     assert registered.returncode == 0, registered.stdout + registered.stderr
-    assert "champion" in json.loads(shown.stdout)["versions"][0]["aliases"]
-    assert any(path.name == "MLmodel" for path in artifacts.rglob("*")), (
-        "no model artifact on the server"
-    )
+    assert proposed == ["challenger"], "a shared registry only proposes; a person or CI promotes"
+    assert promoted.returncode == 0, promoted.stdout + promoted.stderr
+    assert "champion" in released
+    assert any(path.name == "MLmodel" for path in artifacts.rglob("*")), "no model on the server"
 
 
 @pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
