@@ -242,6 +242,9 @@ def report(lines: Iterable[str]) -> int:
         sys.stdout.reconfigure(errors="backslashreplace")
     found = 0
     for line in lines:
-        print(line)
         found += not isinstance(line, Note)
+        try:
+            print(line, flush=True)
+        except BrokenPipeError:  # the reader stopped (`| head`): check on, print nowhere
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
     return 1 if found else 0

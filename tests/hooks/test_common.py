@@ -146,3 +146,24 @@ def test_text_longer_than_a_sniff_is_read_whole(repo):
     text = "line of text\n" * 100_000
 
     assert read_text(repo("long.txt", text), 10 * 1024 * 1024) == text
+
+
+def test_a_reader_that_stops_early_gets_no_traceback_and_the_verdict_stands(tmp_path):
+    import subprocess
+    import sys
+
+    noisy = tmp_path / "notes.txt"
+    noisy.write_text("".join(f"mail user{n}@example.com\n" for n in range(20_000)))  # pii: allow
+    script = "from ml_playbook.check_pii import main; raise SystemExit(main())"
+
+    done = subprocess.run(
+        f"{sys.executable} -c '{script}' {noisy} | head -1; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stdout.count("\n") == 1
