@@ -473,6 +473,10 @@ def _confirm_phone(
         and _OWN_PUNCTUATION.isdisjoint(text[start : found.end()])
     ):
         return None
+    # After `+.`, `-.` or ` .`: the digits of a decimal fraction (`(t+.055)/1.055` in minified
+    # code), not a phone; `Tel.010-…` (a word, then a dot) still is one.
+    if text[start - 1 : start] == "." and not text[max(0, start - 2) : start - 1].isalpha():
+        return None
     verdict = None  # the words before, read only when the shape alone does not settle it
 
     def keyword() -> int:
