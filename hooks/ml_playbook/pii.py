@@ -95,34 +95,38 @@ def _before(text: str, start: int) -> str:
     return text[max(0, start - CONTEXT_CHARS) : start].lower()
 
 
-@lru_cache(maxsize=32)
-def _keywords(positive: tuple[str, ...], negative: tuple[str, ...]):
-    """One pattern for every keyword, and each keyword's sign (+1 positive, -1 negative).
+class Keywords:
+    """Keywords with a sign each (+1 positive, -1 negative), found nearest the end of a window.
 
     An ASCII word matches only where a word starts (`tel`, not the `tel` of hotel); Korean
     words, symbols and phrases match anywhere, as particles and compounds attach to them
-    (연락처는, 주민등록번호). Longer keywords are tried first."""
-    signs = {**dict.fromkeys(positive, 1), **dict.fromkeys(negative, -1)}
-    ordered = sorted(signs, key=len, reverse=True)
-    pattern = "|".join(
-        (r"(?<![a-z])" if word.isascii() and word.isalpha() else "") + re.escape(word)
-        for word in ordered
-    )
-    return re.compile(pattern), signs
+    (연락처는, 주민등록번호). The window is searched backwards (reversed text, reversed words),
+    so one `search` finds the keyword that ends nearest the candidate; at one end, the longest
+    keyword wins. Every branch starts with a literal, which `re` checks before trying it."""
+
+    def __init__(self, positive: tuple[str, ...], negative: tuple[str, ...] = ()) -> None:
+        self.signs = {**dict.fromkeys(positive, 1), **dict.fromkeys(negative, -1)}
+        ordered = sorted(self.signs, key=len, reverse=True)
+        self._pattern = re.compile(
+            "|".join(
+                re.escape(word[::-1]) + (r"(?![a-z])" if word.isascii() and word.isalpha() else "")
+                for word in ordered
+            )
+        )
+
+    def nearest(self, window: str) -> int:
+        """+1 if the keyword nearest the end of `window` is positive, -1 if negative, 0 if none."""
+        found = self._pattern.search(window[::-1])
+        return 0 if found is None else self.signs[found.group()[::-1]]
 
 
-def _nearest(window: str, positive: tuple[str, ...], negative: tuple[str, ...] = ()) -> int:
-    """+1 if the keyword nearest the end of `window` is a positive one, -1 if negative, 0 if none."""
-    pattern, signs = _keywords(positive, negative)
-    best, verdict = -1, 0
-    for found in pattern.finditer(window):
-        if found.end() > best:
-            best, verdict = found.end(), signs[found.group()]
-    return verdict
-
-
-def _has(window: str, words: tuple[str, ...]) -> bool:
-    return _nearest(window, words) > 0
+_RRN_KEYS = Keywords(_RRN_WORDS)
+_RRN_OR_NOT = Keywords(_RRN_WORDS, _NOT_PERSONAL)
+_TIME_KEYS = Keywords(_TIME_WORDS)
+_CARD_KEYS = Keywords(_CARD_WORDS)
+_CARD_OR_NOT = Keywords(_CARD_WORDS, _NOT_PERSONAL)
+_SSN_KEYS = Keywords(_SSN_WORDS)
+_SSN_OR_NOT = Keywords(_SSN_WORDS, _NOT_PERSONAL)
 
 
 # ---------------------------------------------------------------------------------------
@@ -215,16 +219,16 @@ def _confirm_registration(text: str, found: re.Match, context: str) -> Span | No
     if _birth_date(digits) is None:
         return None
     window = context + _before(text, start)
-    verdict = _nearest(window, _RRN_WORDS, _NOT_PERSONAL)
+    verdict = _RRN_OR_NOT.nearest(window)
     if verdict < 0:
         return None  # 법인등록번호, 바코드, epoch …
     separator = found.group("sep")
-    if not separator and verdict <= 0 and _has(text[end : end + 16].lower(), _TIME_WORDS):
+    if not separator and verdict <= 0 and _TIME_KEYS.nearest(text[end : end + 16].lower()) > 0:
         return None  # 1612154473473 (epoch), 1612154473473ms
     if separator in (" ", " - ") and verdict <= 0:
         return None  # `900101 1234567` is two numbers unless a keyword says otherwise
     if not separator and verdict <= 0:
-        if _has(window, _CARD_WORDS):
+        if _CARD_KEYS.nearest(window) > 0:
             return None  # a 13-digit card number
         born = _birth_date(digits)
         if date.today().year - born.year > OLDEST_AGE_BARE:
@@ -244,17 +248,17 @@ def _registration_kind(value: str) -> str:
 
 
 def _confirm_ssn(text: str, found: re.Match, context: str) -> Span | None:
-    from stdnum.us import ssn
-
     start, end = found.span()
-    if not _ends_cleanly(text, end) or not ssn.is_valid(_digits(found.group(0))):
+    if not _ends_cleanly(text, end):
         return None
     window = context + _before(text, start)
-    if found.group("sep") != "-" and not _has(window, _SSN_WORDS):
+    if found.group("sep") != "-" and _SSN_KEYS.nearest(window) <= 0:
         return None  # nine bare or spaced digits are an SSN only after SSN / social security
-    if _nearest(window, _SSN_WORDS, _NOT_PERSONAL) < 0:
+    if _SSN_OR_NOT.nearest(window) < 0:
         return None
-    return start, end
+    from stdnum.us import ssn
+
+    return (start, end) if ssn.is_valid(_digits(found.group(0))) else None
 
 
 # (prefixes, valid lengths): Amex; Visa; Mastercard 51-55 and 2221-2720; Discover 6011, 644-649,
@@ -280,9 +284,11 @@ _CARD_LENGTHS = {
 
 def _card_number_holds(digits: str) -> bool:
     # Issuer prefix and length first: a random number passes Luhn one time in ten.
-    return any(
-        len(digits) in _CARD_LENGTHS.get(digits[:size], ()) for size in (1, 2, 3, 4)
-    ) and _luhn_holds(digits)
+    length = len(digits)
+    for size in (1, 2, 3, 4):
+        if length in _CARD_LENGTHS.get(digits[:size], ()):
+            return _luhn_holds(digits)
+    return False
 
 
 _LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
@@ -296,14 +302,16 @@ def _luhn_holds(digits: str) -> bool:
 
 def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
-    if not _ends_cleanly(text, end) or not _card_number_holds(_digits(found.group(0))):
+    if not _ends_cleanly(text, end):
+        return None
+    if not _card_number_holds(found.group(0).replace(" ", "").replace("-", "")):
         return None
     if text[max(0, start - 2) : start - 1] in _ALNUM and text[start - 1 : start] == "-":
         return None  # a segment of a dashed id (a UUID's digits), not a card
     window = context + _before(text, start)
-    if _nearest(window, _CARD_WORDS, _NOT_PERSONAL) < 0:
+    if _CARD_OR_NOT.nearest(window) < 0:
         return None
-    if end - start == 13 and _has(window, _RRN_WORDS):
+    if end - start == 13 and _RRN_KEYS.nearest(window) > 0:
         return None  # 13 bare digits after 주민/RRN: a registration number
     return start, end
 
@@ -317,9 +325,18 @@ def _iban_length(country: str) -> int | None:
     return 4 + sum(int(n) for n in re.findall(r"[0-9]+", structure)) if structure else None
 
 
-def _confirm_iban(text: str, found: re.Match, context: str) -> Span | None:
+@lru_cache(maxsize=4096)
+def _iban_holds(compact: str) -> bool:
+    """The ISO 7064 check (mod 97) first, cheap and failed by 96 look-alikes in 97; then
+    python-stdnum's full check (the country's BBAN structure and national check digits)."""
     from stdnum import iban
 
+    rearranged = compact[4:] + compact[:4]
+    as_number = "".join(str(int(char, 36)) for char in rearranged)
+    return int(as_number) % 97 == 1 and iban.is_valid(compact)
+
+
+def _confirm_iban(text: str, found: re.Match, context: str) -> Span | None:
     start = found.start()
     length = _iban_length(text[start : start + 2].upper())
     if length is None:
@@ -330,7 +347,9 @@ def _confirm_iban(text: str, found: re.Match, context: str) -> Span | None:
         seen += char != " "
         if seen == length:
             break
-    if seen != length or not _ends_cleanly(text, end) or not iban.is_valid(text[start:end]):
+    if seen != length or not _ends_cleanly(text, end):
+        return None
+    if not _iban_holds(text[start:end].replace(" ", "").upper()):
         return None
     return start, end
 
@@ -342,28 +361,40 @@ def _ip_address(value: str):
         return None
 
 
+def _ipv4_value(dotted: str) -> int | None:
+    """The 32-bit value of a dotted quad, or None (an octet above 255, or a leading zero,
+    which `ipaddress` also refuses as ambiguous octal)."""
+    value = 0
+    for octet in dotted.split("."):
+        if (len(octet) > 1 and octet[0] == "0") or int(octet) > 255:
+            return None
+        value = value << 8 | int(octet)
+    return value
+
+
 def _confirm_ipv4(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
-    address = _ip_address(found.group(0))
-    if address is None or not _ends_cleanly(text, end) or _is_cidr(text, end):
+    value = _ipv4_value(found.group(0))
+    if value is None or not _ends_cleanly(text, end) or _is_cidr(text, end):
         return None
-    if address.is_unspecified or address.is_loopback or _is_netmask(int(address)):
-        return None
+    if value == 0 or value >> 24 == 127 or _is_netmask(value):
+        return None  # 0.0.0.0 (unspecified), 127.x.x.x (loopback), 255.255.255.0
     window = _before(text, start).rstrip()
-    if window.endswith(("@", "==", ">=", "<=", "~=")) or _has_word(window[-24:], _VERSION_WORDS):
+    if window.endswith(("@", "==", ">=", "<=", "~=")) or _VERSION_WORD.search(window[-24:]):
         return None  # version 1.2.3.4, v2.10.1.0, pkg==1.2.3.4, section 3.2.1.4
     return start, end
 
 
-_WORD_SPLIT = re.compile(r"[^0-9a-z가-힣§=<>~]+")
+def _whole_words(words: tuple[str, ...]) -> re.Pattern:
+    """Any of `words` as a whole word (`v` alone, not the `v` of `server`); words longer than
+    three characters anywhere (`upgraded`, `버전이`)."""
+    word_char = "[0-9a-z가-힣§=<>~]"
+    short = "|".join(re.escape(word) for word in words if len(word) <= 3)
+    long = "|".join(re.escape(word) for word in words if len(word) > 3)
+    return re.compile(f"(?<!{word_char})(?:{short})(?!{word_char})|{long}")
 
 
-def _has_word(window: str, words: tuple[str, ...]) -> bool:
-    """A keyword as a whole word (`v` alone, not the `v` of `server`)."""
-    tokens = set(_WORD_SPLIT.split(window))
-    return any(word in tokens for word in words) or any(
-        len(word) > 3 and word in window for word in words
-    )
+_VERSION_WORD = _whole_words(_VERSION_WORDS)
 
 
 def _is_cidr(text: str, end: int) -> bool:
@@ -482,10 +513,11 @@ def _confirm_phone(
     def keyword() -> int:
         nonlocal verdict
         if verdict is None:
-            verdict = _nearest(context + _before(text, start), _PHONE_WORDS, _NOT_A_PHONE)
+            verdict = _PHONE_OR_NOT.nearest(context + _before(text, start))
         return verdict
 
-    for end in _cut_points(text, start, found.end()):
+    whole = found.start("whole") >= 0
+    for end in [found.end()] if whole else _cut_points(text, start, found.end()):
         value = text[start:end]
         digits = _NON_DIGIT.sub("", value)
         if not 7 <= len(digits) <= 15 or not _ends_cleanly(text, end):
@@ -559,6 +591,7 @@ _GB_FICTION = re.compile(
 
 
 _NOT_A_PHONE = _NOT_PERSONAL + _SSN_WORDS
+_PHONE_OR_NOT = Keywords(_PHONE_WORDS, _NOT_A_PHONE)
 _PHONE_PUNCTUATION = frozenset("-/(")
 _OWN_PUNCTUATION = frozenset("-().")
 _NON_DIGIT = re.compile(r"[^0-9]")
@@ -633,11 +666,14 @@ KINDS = (
     ),
     Kind(
         "phone",
-        # + international, or a national number: (0xx) / 0x… / North American shapes. The
-        # run is bounded; the confirmer drops trailing groups until a region accepts it.
+        # + international or a national number with its trunk 0 ((0xx) / 0x…): a bounded
+        # run, from which the confirmer drops trailing groups until a region accepts it.
+        # Without a 0 or +, only North America's 3-3-4 shape (after an optional 1) and Korean
+        # company numbers (1588-1234) are national formats: those are matched whole.
         r"(?<![0-9A-Za-z+])(?<![0-9][.\-/])(?<![A-Za-z]-)"
-        r"(?:\+[ ]?[0-9]|\(0[0-9]{1,4}\)|\([2-9][0-9]{2}\)|0[0-9]|1[ .\-]?[2-9]|[2-9][0-9]{2})"
-        r"[0-9 .\-/()]{3,20}[0-9]",
+        r"(?:(?:\+[ ]?[0-9]|\(0[0-9]{1,4}\)|0[0-9])[0-9 .\-/()]{3,20}[0-9]"
+        r"|(?P<whole>(?:1[ .\-]?)?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[ .\-]?)[0-9]{3}[ .\-]?[0-9]{4}"
+        r"|1[5-9][0-9]{2}-[0-9]{4}))",
         None,  # bound to the phone regions in _compiled()
         "phone number",
         "",
@@ -665,13 +701,20 @@ KINDS_BY_NAME["kr_frn"] = Kind(
 
 
 @lru_cache(maxsize=8)
-def _compiled(regions: tuple[str, ...]) -> tuple[tuple[Kind, Callable, Callable], ...]:
-    """Each kind with its compiled pattern's search and its confirmer (phones bound to `regions`)."""
+def _compiled(
+    regions: tuple[str, ...],
+) -> tuple[tuple[int, str, str, bool, Callable, Callable], ...]:
+    """For each kind: (priority, name, needs, needs a digit run, its compiled pattern's search,
+    its confirmer (phones bound to `regions`))."""
 
     def phone(text: str, found: re.Match, context: str) -> Span | None:
         return _confirm_phone(text, found, context, regions)
 
-    return tuple((kind, re.compile(kind.pattern).search, kind.confirm or phone) for kind in KINDS)
+    return tuple(
+        (priority, kind.name, kind.needs, kind.name in _RUNS, re.compile(kind.pattern).search,
+         kind.confirm or phone)
+        for priority, kind in enumerate(KINDS)
+    )  # fmt: skip
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
@@ -699,14 +742,15 @@ def find(
     `regions` are the phone regions for national formats (default: the project setting).
     """
     normal = normalise(text)
-    if not _HAS_DIGIT.search(normal) and "@" not in normal:
+    # One cheap look at the line first: without a digit or an `@` nothing can be found.
+    digit_run = _DIGIT_RUN.search(normal) is not None
+    if not digit_run and "@" not in normal and not _HAS_DIGIT.search(normal):
         return
     regions = phone_regions() if regions is None else regions
     context = context.lower() + " " if context else ""
     confirmed: list[tuple[int, int, int, str]] = []
-    digit_run = _DIGIT_RUN.search(normal) is not None
-    for priority, (kind, search, confirm) in enumerate(_compiled(regions)):
-        if (kind.needs and kind.needs not in normal) or (kind.name in _RUNS and not digit_run):
+    for priority, name, needs, needs_run, search, confirm in _compiled(regions):
+        if (needs and needs not in normal) or (needs_run and not digit_run):
             continue
         found = search(normal)
         while found is not None:
@@ -714,7 +758,7 @@ def find(
             if span is None:
                 found = search(normal, found.start() + 1)
             else:
-                confirmed.append((*span, priority, kind.name))
+                confirmed.append((*span, priority, name))
                 found = search(normal, span[1])
     for start, end, _, name in _without_overlaps(confirmed) if len(confirmed) > 1 else confirmed:
         value = text[start:end]
