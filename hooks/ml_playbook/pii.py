@@ -68,7 +68,7 @@ def normalise(text: str) -> str:
 # Context: the words just before a candidate.
 
 CONTEXT_CHARS = 32
-_PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "대표번호",
+_PHONE_WORDS = ("hp", "h.p", "전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "대표번호",
                 "고객센터", "콜센터", "tel", "phone", "mobile", "cell", "fax", "call", "contact",
                 "whatsapp", "電話", "携帯", "telefon", "handy", "rufnummer", "☎", "📞")  # fmt: skip
 _RRN_WORDS = ("주민", "외국인", "rrn", "frn", "resident", "foreigner", "alien")
@@ -162,6 +162,13 @@ Span = tuple[int, int]
 def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
     local, domain = found.group("local"), found.group("domain")
     start, end = found.span()
+    if not local.isascii():
+        # 이메일은kim@…: a word of another script glued before an ASCII address is not part
+        # of it. An address wholly (홍길동@…) or partly (müller@…) in that script stays whole.
+        glued = _GLUED_BEFORE_ASCII.match(local)
+        if glued and local[glued.end() :].isascii():
+            start += glued.end()
+            local = local[glued.end() :]
     if local.startswith(".") or local.endswith(".") or ".." in local:
         return None
     labels = domain.lower().split(".")
@@ -174,6 +181,7 @@ def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
     return start, end
 
 
+_GLUED_BEFORE_ASCII = re.compile(r"[^\x00-\x7f][^\x00-\x7f.]*\.*(?=[A-Za-z0-9])")
 _FILE_EXTENSIONS = frozenset(
     ("png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "pdf", "js", "mjs",
      "ts", "tsx", "jsx", "css", "scss", "json", "yaml", "yml", "toml", "txt", "html", "htm", "xml",
@@ -197,6 +205,17 @@ def _birth_date(digits: str) -> date | None:
         return None
     today = date.today()
     return born if today.year - OLDEST_AGE <= born.year and born <= today else None
+
+
+# Thirteen digits below this are also epoch milliseconds (up to 2039-09-18).
+EPOCH_MS_UNTIL = 2_200_000_000_000
+CHECK_DIGIT_DROPPED = date(2020, 10, 1)  # numbers issued since end in random digits
+_HANGUL = re.compile("[가-힣]")
+
+
+def _issued_with_check(digits: str, born: date) -> bool:
+    """The check digit and place-of-birth code of a number issued before October 2020."""
+    return born < CHECK_DIGIT_DROPPED and int(digits[7:9]) <= 96 and _rrn_check_digit_holds(digits)
 
 
 def _rrn_check_digit_holds(digits: str) -> bool:
@@ -233,9 +252,17 @@ def _confirm_registration(text: str, found: re.Match, context: str) -> Span | No
         born = _birth_date(digits)
         if date.today().year - born.year > OLDEST_AGE_BARE:
             return None  # 1717… : epoch milliseconds, not someone born in 1917
-        if 2010 <= born.year < 2020 and not _rrn_check_digit_holds(digits):
-            # Epoch milliseconds of 2001-2033 read as born in the 2010s; numbers issued
-            # then (before October 2020) carry a check digit, so one that fails is a time.
+        if int(digits) < EPOCH_MS_UNTIL and not (
+            _issued_with_check(digits, born)
+            and (_HANGUL.search(window) or _HANGUL.search(text, end, end + CONTEXT_CHARS))
+        ):
+            # 13 bare digits below 2.2e12 read both as epoch milliseconds (2001-09 to 2039-09)
+            # and as someone born in 2010-2021 (1910-1921 is too old, above). About one time
+            # in 70 such a time has a valid date and sex digit, one in 700 also the check
+            # digit of numbers issued before October 2020. So with no keyword and no dash it
+            # is a registration number only with its check digit and in Korean text; a
+            # child's number issued since October 2020 (random last digits) is taken for a
+            # time unless a keyword (주민/RRN) or the dash says otherwise.
             return None
         # 13 bare digits: a barcode when the EAN check digit holds and the RRN one does not.
         if _ean13_holds(digits) and not _rrn_check_digit_holds(digits):
@@ -508,6 +535,15 @@ def _confirm_phone(
     # code), not a phone; `Tel.010-…` (a word, then a dot) still is one.
     if text[start - 1 : start] == "." and not text[max(0, start - 2) : start - 1].isalpha():
         return None
+    previous = text[start - 1 : start]
+    if previous == "-" and (start < 2 or not text[start - 2].isalnum()):
+        return None  # -2147483648: a minus sign makes a number, not a phone
+    if (
+        previous.isascii()
+        and previous.isalpha()
+        and not _GLUED_PHONE.search(text[max(0, start - 8) : start].lower())
+    ):
+        return None  # letters glued on that are not a phone word: an id, a hash
     verdict = None  # the words before, read only when the shape alone does not settle it
 
     def keyword() -> int:
@@ -517,6 +553,7 @@ def _confirm_phone(
         return verdict
 
     whole = found.start("whole") >= 0
+    country_code = found.start("cc") >= 0
     for end in [found.end()] if whole else _cut_points(text, start, found.end()):
         value = text[start:end]
         digits = _NON_DIGIT.sub("", value)
@@ -535,6 +572,16 @@ def _confirm_phone(
         punctuated = international or not _PHONE_PUNCTUATION.isdisjoint(value)
         if not punctuated and keyword() < 0:
             return None
+        if country_code:
+            # 82-10-1234-5678: a country code without its +. Read with the words before,
+            # unless hyphens group it as a phone (three short groups after the code).
+            if keyword() < 0:
+                return None
+            groups = _DIGIT_GROUP.findall(value)
+            grouped = "-" in value and len(groups) >= 4 and max(map(len, groups[1:])) <= 4
+            if (grouped or keyword() > 0) and _valid_in("+" + value, None):
+                return start, end
+            continue
         if international:
             if _valid_in(value, None) or (keyword() > 0 and _valid_in(value, None, True)):
                 return start, end
@@ -601,6 +648,12 @@ _KOREAN_SERVICE = re.compile(r"1[5-9][0-9]{2}-[0-9]{4}")
 _NANP_SHAPE = re.compile(
     r"(?:1[ .\-]?)?(?:\([0-9]{3}\)[ ]?[0-9]{3}[ .\-]?|[0-9]{3}(?P<s>[ .\-]?)[0-9]{3}(?P=s))[0-9]{4}"
 )
+# Phone words written glued to the number (Tel010-1234-5678, HP010-…, Phone+82…).
+_GLUED_PHONE_WORDS = ("tel", "fax", "hp", "cell", "call", "phone", "handy", "mobile", "telefon")
+_GLUED_PHONE_LAST = "".join(sorted({w[-1] + w[-1].upper() for w in _GLUED_PHONE_WORDS}))
+_GLUED_PHONE = re.compile(
+    r"(?<![a-z])(?:" + "|".join(sorted(_GLUED_PHONE_WORDS, key=len, reverse=True)) + r")\Z"
+)
 _NANP = {"US", "CA", "AG", "AI", "AS", "BB", "BM", "BS", "DM", "DO", "GD", "GU", "JM", "KN",
          "KY", "LC", "MP", "MS", "PR", "SX", "TC", "TT", "VC", "VG", "VI"}  # fmt: skip
 
@@ -627,7 +680,8 @@ _EMAIL_DOMAIN_TLD = (
 KINDS = (
     Kind(
         "email",
-        r"(?<![A-Za-z0-9._%+\-])(?P<local>[A-Za-z0-9._%+\-]{1,64})@"
+        # The local part may be in any script (홍길동@…, müller@…, RFC 6531).
+        r"(?<![\w.%+\-])(?P<local>[\w.%+\-]{1,64})@"
         r"(?P<domain>(?:[^\W_][\w\-]{0,62}\.){1,8}" + _EMAIL_DOMAIN_TLD + ")",
         _confirm_email,
         "email address",
@@ -666,12 +720,17 @@ KINDS = (
     ),
     Kind(
         "phone",
-        # + international or a national number with its trunk 0 ((0xx) / 0x…): a bounded
-        # run, from which the confirmer drops trailing groups until a region accepts it.
-        # Without a 0 or +, only North America's 3-3-4 shape (after an optional 1) and Korean
-        # company numbers (1588-1234) are national formats: those are matched whole.
-        r"(?<![0-9A-Za-z+])(?<![0-9][.\-/])(?<![A-Za-z]-)"
+        # + international or a national number with its trunk 0 ((0xx) / 0x…), or a country
+        # code without its + (82-10-…, for the configured regions): a bounded run, from which
+        # the confirmer drops trailing groups until a region accepts it. Without a 0 or +, only
+        # North America's 3-3-4 shape (after an optional 1) and Korean company numbers
+        # (1588-1234) are national formats: those are matched whole. A letter may come just
+        # before only when it ends a phone word glued on (Tel010-…); the confirmer checks it.
+        # The lookahead first lets `re` skip positions that cannot start a number.
+        r"(?=[+(0-9])(?:(?<![0-9A-Za-z+])|(?<=[" + _GLUED_PHONE_LAST + r"]))"
+        r"(?<![0-9][.\-/])(?<![A-Za-z]-)"
         r"(?:(?:\+[ ]?[0-9]|\(0[0-9]{1,4}\)|0[0-9])[0-9 .\-/()]{3,20}[0-9]"
+        r"|(?P<cc>{country_codes})[ \-][0-9 .\-/()]{3,20}[0-9]"
         r"|(?P<whole>(?:1[ .\-]?)?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[ .\-]?)[0-9]{3}[ .\-]?[0-9]{4}"
         r"|1[5-9][0-9]{2}-[0-9]{4}))",
         None,  # bound to the phone regions in _compiled()
@@ -711,10 +770,20 @@ def _compiled(
         return _confirm_phone(text, found, context, regions)
 
     return tuple(
-        (priority, kind.name, kind.needs, kind.name in _RUNS, re.compile(kind.pattern).search,
+        (priority, kind.name, kind.needs, kind.name in _RUNS,
+         re.compile(kind.pattern.replace("{country_codes}", _country_codes(regions))).search,
          kind.confirm or phone)
         for priority, kind in enumerate(KINDS)
     )  # fmt: skip
+
+
+def _country_codes(regions: tuple[str, ...]) -> str:
+    """The calling codes of `regions` outside North America (whose 1-… shape is matched whole),
+    as an alternation for the phone pattern; one that never matches if there are none."""
+    import phonenumbers
+
+    codes = {str(phonenumbers.country_code_for_region(region)) for region in regions}
+    return "|".join(sorted(codes - {"1", "0"}, key=len, reverse=True)) or "(?!)"
 
 
 _HAS_DIGIT = re.compile(r"[0-9]")
