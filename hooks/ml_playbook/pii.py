@@ -17,7 +17,15 @@ How a value is found:
    date (not the check digit: numbers issued since October 2020 end in random digits).
 4. Words just before a candidate (Korean and English) settle ambiguous shapes: a bare
    ten-digit number is a phone only after 전화/Tel/Mobile…, a 13-digit number next to
-   법인/사업자/바코드/EAN/epoch is not a registration number.
+   법인/사업자/바코드/EAN/epoch is not a registration number, and one that also reads as epoch
+   milliseconds needs its check digit and Korean text around it (see _confirm_registration).
+   A minus sign before digits (`-2147483648`) makes a number, never an identifier.
+
+Speed: a line without a digit or `@` is skipped at once; each kind is searched only in
+lines that hold the character it needs; the phone pattern begins with a lookahead for its
+first character, so `re` tries its costlier lookbehinds only there; keywords are found with
+one backwards search; the costly library checks (libphonenumber, python-stdnum) run last, on the values
+that passed every cheap test, and are cached by value.
 """
 
 import ipaddress
@@ -149,6 +157,13 @@ def _ends_cleanly(text: str, end: int) -> bool:
     return True
 
 
+def _after_minus(text: str, start: int) -> bool:
+    """`-2147483648`: a minus sign (a dash after no letter or digit of any script) makes the
+    digits a negative number, not a phone, card or registration number. `연락처-010-…` keeps
+    its dash as a separator."""
+    return text[start - 1 : start] == "-" and (start < 2 or not text[start - 2].isalnum())
+
+
 def _digits(value: str) -> str:
     return _NON_DIGIT.sub("", value)
 
@@ -232,7 +247,7 @@ def _ean13_holds(digits: str) -> bool:
 
 def _confirm_registration(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
-    if not _ends_cleanly(text, end):
+    if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
     digits = _digits(found.group(0))
     if _birth_date(digits) is None:
@@ -276,7 +291,7 @@ def _registration_kind(value: str) -> str:
 
 def _confirm_ssn(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
-    if not _ends_cleanly(text, end):
+    if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
     window = context + _before(text, start)
     if found.group("sep") != "-" and _SSN_KEYS.nearest(window) <= 0:
@@ -329,7 +344,7 @@ def _luhn_holds(digits: str) -> bool:
 
 def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
-    if not _ends_cleanly(text, end):
+    if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
     if not _card_number_holds(found.group(0).replace(" ", "").replace("-", "")):
         return None
@@ -535,9 +550,9 @@ def _confirm_phone(
     # code), not a phone; `Tel.010-…` (a word, then a dot) still is one.
     if text[start - 1 : start] == "." and not text[max(0, start - 2) : start - 1].isalpha():
         return None
+    if _after_minus(text, start):
+        return None
     previous = text[start - 1 : start]
-    if previous == "-" and (start < 2 or not text[start - 2].isalnum()):
-        return None  # -2147483648: a minus sign makes a number, not a phone
     if (
         previous.isascii()
         and previous.isalpha()
