@@ -115,6 +115,17 @@ class Params(_Section):
             )
         return self
 
+    @model_validator(mode="after")
+    def _request_log_outlives_the_monitor_window(self) -> "Params":
+        retention, window = self.serve.log_retention_days, self.monitor.window_days
+        if retention < window:
+            raise ValueError(
+                f"serve.log_retention_days ({retention:g}) is shorter than monitor.window_days "
+                f"({window:g}), so the monitor would miss rows it reads; raise the retention "
+                "or shorten the window"
+            )
+        return self
+
 
 def load_params(path: Path | None = None, overrides: dict | None = None) -> Params:
     """Read and check params.yaml (default: the project's); dotted `overrides` go on top."""

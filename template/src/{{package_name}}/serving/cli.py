@@ -75,7 +75,11 @@ def build_service(root: Path, params, alias: str | None, version: str | None):
         for column, (kind, _) in feature_fields(params).items()
     }
     request_log = RequestLog(
-        root / settings.log_dir, features, settings.log_sample_rate, settings.log_flush_seconds
+        root / settings.log_dir,
+        features,
+        settings.log_sample_rate,
+        settings.log_flush_seconds,
+        settings.log_retention_days,
     )
     poller = AliasPoller(root, slot, settings.poll_seconds)
     service = create_app(params, slot, request_log, poller)

@@ -19,3 +19,6 @@ class ServeParams(BaseModel):
     log_sample_rate: Annotated[float, Field(ge=0, le=1)] = 0.1
     log_dir: str = "logs/requests"
     log_flush_seconds: Annotated[float, Field(gt=0)] = 10.0
+    # Log files older than this are deleted (at start, then hourly); at least the monitor's
+    # window (monitor.window_days), so the monitor never misses a row it reads.
+    log_retention_days: Annotated[float, Field(gt=0)] = 30.0
