@@ -28,9 +28,9 @@ def load_runs(root, experiment: str) -> pd.DataFrame:
     """Every run of the experiment (named after the registered model), oldest first."""
     import mlflow
 
-    from ..models.registry import tracking_uri
+    from ..models.registry import use_store
 
-    mlflow.set_tracking_uri(tracking_uri(root))
+    use_store(root)
     if mlflow.get_experiment_by_name(experiment) is None:
         return pd.DataFrame(columns=["run_id", "start_time"])
     runs = mlflow.search_runs(experiment_names=[experiment], order_by=["attributes.start_time ASC"])

@@ -128,12 +128,11 @@ def _champion_version(root: Path, model_name: str, when: str, client) -> str:
 
 
 def registry_client(root: Path):
-    import mlflow
     from mlflow.tracking import MlflowClient
 
-    from ..models.registry import tracking_uri
+    from ..models.registry import use_store
 
-    mlflow.set_tracking_uri(tracking_uri(root))
+    use_store(root)
     return MlflowClient()
 
 
@@ -147,9 +146,9 @@ def load(root: Path, model_name: str, text: str, client=None) -> LoadedReference
     import mlflow.sklearn
     from mlflow.exceptions import MlflowException
 
-    from ..models.registry import tracking_uri
+    from ..models.registry import tracking_uri, use_store
 
-    mlflow.set_tracking_uri(tracking_uri(root))
+    use_store(root)
     try:
         model = mlflow.sklearn.load_model(reference.uri)
     except MlflowException as error:

@@ -53,6 +53,24 @@ def tracking_uri(root: Path) -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{root / MLFLOW_STORE}"
 
 
+def use_store(root: Path) -> str:
+    """Point this process's MLflow at `root`'s store (or the shared server); return its URI.
+
+    mlflow.set_tracking_uri also exports MLFLOW_TRACKING_URI for subprocesses, and
+    `tracking_uri` reads that variable as "a shared server": a second project in the same
+    process (a notebook, the test suite) would be sent to the first one's store. So the
+    environment is left as it was."""
+    import mlflow
+
+    uri, before = tracking_uri(root), os.environ.get("MLFLOW_TRACKING_URI")
+    mlflow.set_tracking_uri(uri)
+    if before is None:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    else:
+        os.environ["MLFLOW_TRACKING_URI"] = before
+    return uri
+
+
 def flatten(mapping: dict, prefix: str = "") -> dict[str, str]:
     flat = {}
     for key, value in mapping.items():
@@ -70,8 +88,7 @@ def register(params: Params, candidate: Candidate, root: Path) -> Decision:
     from mlflow.models import infer_signature
     from mlflow.tracking import MlflowClient
 
-    uri = tracking_uri(root)
-    mlflow.set_tracking_uri(uri)
+    uri = use_store(root)
     name = params.registry.model_name
     metric = params.evaluate.primary_metric
     _use_experiment(mlflow, name, root, local=uri.startswith("sqlite:///"))
@@ -168,11 +185,10 @@ def _decide(client, params: Params, name: str, version: str, run_id: str, value:
 
 def registry_state(root: Path, name: str) -> list[dict]:
     """Every version of the registered model with its aliases, newest first."""
-    import mlflow
     from mlflow.exceptions import MlflowException
     from mlflow.tracking import MlflowClient
 
-    mlflow.set_tracking_uri(tracking_uri(root))
+    use_store(root)
     client = MlflowClient()
     try:
         # The registered model holds the alias -> version map; versions found by search may not.

@@ -20,12 +20,11 @@ from .record import (
 
 
 def client_for(root: Path):
-    import mlflow
     from mlflow.tracking import MlflowClient
 
-    from ..models.registry import tracking_uri
+    from ..models.registry import use_store
 
-    mlflow.set_tracking_uri(tracking_uri(root))
+    use_store(root)
     return MlflowClient()
 
 

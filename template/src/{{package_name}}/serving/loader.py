@@ -23,13 +23,12 @@ class LoadedModel:
 
 def resolve(root: Path, name: str, alias: str | None, version: str | None) -> str:
     """The version to serve: `version` if pinned, else the one `alias` points at."""
-    import mlflow
     from mlflow.exceptions import MlflowException
     from mlflow.tracking import MlflowClient
 
-    from ..models.registry import tracking_uri
+    from ..models.registry import tracking_uri, use_store
 
-    mlflow.set_tracking_uri(tracking_uri(root))
+    use_store(root)
     client = MlflowClient()
     try:
         if version is not None:
@@ -46,9 +45,9 @@ def resolve(root: Path, name: str, alias: str | None, version: str | None) -> st
 def load(root: Path, name: str, alias: str | None, version: str) -> LoadedModel:
     import mlflow.sklearn
 
-    from ..models.registry import tracking_uri
+    from ..models.registry import use_store
 
-    mlflow.set_tracking_uri(tracking_uri(root))
+    use_store(root)
     model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
     return LoadedModel(name=name, version=version, alias=alias, model=model)
 
