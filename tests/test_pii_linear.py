@@ -39,6 +39,16 @@ RUNS = {
     "near-miss cards": "4111 1111 1111 111 " * (MEGABYTE // 19),
     "near-miss registration numbers": "900101-123456 " * (MEGABYTE // 14),
     "dotted quads": "1.2.3.4." * (MEGABYTE // 8),
+    "Hangul local part": "가" * MEGABYTE + "@",
+    "Hangul local chars and dots": "가.나_" * (MEGABYTE // 4) + "@a.com",
+    "CJK glued before an address": "名" * MEGABYTE + "a@b.com",
+    "punycode labels": "x@" + "xn--a-" * (MEGABYTE // 6),
+    "phone words glued on": "Tel010-" * (MEGABYTE // 7),
+    "letters before digits": "l0" * (MEGABYTE // 2),
+    "country codes without plus": "82-" * (MEGABYTE // 3),
+    "minus signs and digits": "-1" * (MEGABYTE // 2),
+    "negative numbers": "-2147483648 " * (MEGABYTE // 12),
+    "epoch milliseconds": "1609117397703 " * (MEGABYTE // 14),
 }
 
 SCAN = """

@@ -9,6 +9,7 @@ validity from libphonenumber), never from the detector's patterns.
 from datetime import date, timedelta
 
 import phonenumbers
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from ml_playbook import pii
@@ -269,3 +270,131 @@ def test_version_strings_are_not_personal_data(parts, template):
 )
 def test_order_numbers_are_not_personal_data(year, serial, template):
     assert kinds(template.format(year, serial)) == []
+
+
+@SETTINGS
+@given(
+    st.integers(10**12, 2_200_000_000_000 - 1),  # epoch milliseconds, 2001-09 to 2039-09
+    st.sampled_from(["value {}", "{}", "id {} ok", '{{"n": {}}}', "{},42", "seen {}", "Number {}"]),
+)
+@example(2012268295366, "value {}")  # reads as an FRN of someone born 2020-12-26
+@example(1609117397703, "{}")  # reads as a 2016 birth, and its check digit holds
+def test_epoch_milliseconds_without_a_time_word_are_not_registration_numbers(value, template):
+    # given a 13-digit epoch-ms value in text with no time word and no Korean around it
+    text = template.format(value)
+
+    # when scanned, then nothing is found
+    assert kinds(text) == []
+
+
+INTEGER_LIMITS = [2**31 - 1, 2**32 - 1, 2**63 - 1, 2**64 - 1]
+
+
+@SETTINGS
+@given(
+    st.one_of(st.sampled_from([-(2**31), -(2**63)]), st.integers(-(2**63), -1000)),
+    st.sampled_from(
+        ["Number {}", "phoneNumber {}", "offset: {}", "x={}", "[{}]", "if(t<{})", "tel {}"]
+    ),
+)
+@example(-2147483648, "Number {}")  # mermaid.min.js
+def test_negative_numbers_are_not_personal_data(number, template):
+    # given a negative number (a minus sign before its digits), even after a phone word
+    text = template.format(number)
+
+    # when scanned, then nothing is found
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize("limit", INTEGER_LIMITS)
+@pytest.mark.parametrize("template", ["Number {}", "MAX_VALUE = {}", "x={}", "[{}]", "if(t>{})"])
+def test_integer_limits_are_not_personal_data(limit, template):
+    # given an int32/uint32/int64/uint64 limit with no phone word before it
+    # (2147483647 after "phone" is a valid Dallas number, and is reported as one)
+    text = template.format(limit)
+
+    # when scanned, then nothing is found
+    assert kinds(text) == []
+
+
+@st.composite
+def phones_without_plus(draw) -> str:
+    """An international number written with its country code but no +: 82 10-…, 44-20-…."""
+    region = draw(st.sampled_from([r for r in REGIONS if r != "US"]))
+    number = phonenumbers.parse(draw(phone_numbers_in(region)), region)
+    text = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    text = text.removeprefix("+")
+    return text.replace(" ", "-") if draw(st.booleans()) else text
+
+
+@st.composite
+def phone_numbers_in(draw, region: str) -> str:
+    example_number = phonenumbers.example_number_for_type(
+        region, draw(st.sampled_from([phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]))
+    )  # fmt: skip
+    national = str(example_number.national_number)
+    tail = draw(st.text("0123456789", min_size=4, max_size=4))
+    number = phonenumbers.parse(f"+{example_number.country_code}{national[:-4]}{tail}")
+    if not phonenumbers.is_valid_number(number):
+        number = example_number
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@SETTINGS
+@given(in_text(phones_without_plus(), ["휴대폰", "전화", "연락처"], ["Tel", "Mobile", "phone"]))
+@example("연락처 82-10-2345-6789")
+def test_a_country_code_without_its_plus_is_found(text):
+    assert kinds(text) == ["phone"]
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["Tel", "TEL:", "tel.", "HP", "Mobile", "Fax", "Phone", "Cell"]),
+    st.sampled_from(REGIONS).flatmap(phone_numbers_in),
+    st.sampled_from(["{}", "연락 주세요 {}", "{} (office)", "담당자 {}로 연락"]),
+)
+@example("Tel", "+821023456789", "{}")
+def test_a_phone_word_glued_to_the_number_is_found(word, e164, template):
+    # given a national number with a phone word written right before it (Tel010-…)
+    region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    national = phonenumbers.format_number(
+        phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    assert region in REGIONS
+
+    # when the glued text is scanned, then the number is found as a phone
+    assert kinds(template.format(word + national)) == ["phone"]
+
+
+SCRIPTS = {
+    "Hangul": "".join(map(chr, range(0xAC00, 0xD7A4, 97))),
+    "Latin": "abcdeäöüßéèñçøå",
+    "Cyrillic": "абвгдежзиклмнопрстуфхцчшщыэюя",
+    "Greek": "αβγδεζηθικλμνξοπρστυφχψω",
+    "CJK": "用户名字测试张王李赵山田太郎",
+}
+
+
+@st.composite
+def non_ascii_addresses(draw) -> str:
+    alphabet = SCRIPTS[draw(st.sampled_from(sorted(SCRIPTS)))]
+    local = draw(st.text(alphabet, min_size=1, max_size=10))
+    if draw(st.booleans()):
+        local += "." + draw(st.text(alphabet + "0123456789", min_size=1, max_size=6))
+    return f"{local}@{draw(DOMAIN)}"
+
+
+@SETTINGS
+@given(
+    non_ascii_addresses(),
+    st.sampled_from(["이메일 {}", "메일: {}로 보내 주세요", "({})", "mail to <{}>", "Kontakt {}."]),
+)
+@example("홍길동@example.com", "이메일 {}")
+@example("müller@müller.de", "Kontakt {}.")
+def test_an_email_address_in_any_script_is_found_whole(address, template):
+    # given an address whose local part is in Hangul, Cyrillic, Greek, CJK or accented Latin
+    text = template.format(address)
+
+    # when scanned, then the whole address is found as an email
+    found = [(match.kind, match.value) for match in pii.find(text, regions=REGIONS)]
+    assert found == [("email", address)]

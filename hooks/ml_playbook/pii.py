@@ -178,8 +178,9 @@ def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
     local, domain = found.group("local"), found.group("domain")
     start, end = found.span()
     if not local.isascii():
-        # 이메일은kim@…: a word of another script glued before an ASCII address is not part
-        # of it. An address wholly (홍길동@…) or partly (müller@…) in that script stays whole.
+        # 이메일은kim@…: a Korean, Japanese or Chinese word glued before an ASCII address is
+        # not part of it. An address wholly (홍길동@…) or partly (müller@…, 名.0@…) in
+        # another script stays whole.
         glued = _GLUED_BEFORE_ASCII.match(local)
         if glued and local[glued.end() :].isascii():
             start += glued.end()
@@ -196,7 +197,12 @@ def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
     return start, end
 
 
-_GLUED_BEFORE_ASCII = re.compile(r"[^\x00-\x7f][^\x00-\x7f.]*\.*(?=[A-Za-z0-9])")
+# Hangul, kana and CJK: scripts written without spaces, whose words and particles run into a
+# following ASCII address (이메일은kim@…). A Latin word never does: é in élodie@… is hers.
+_GLUED_BEFORE_ASCII = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af]"
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u9fff\uac00-\ud7af\\-]*(?=[A-Za-z0-9])"
+)
 _FILE_EXTENSIONS = frozenset(
     ("png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "pdf", "js", "mjs",
      "ts", "tsx", "jsx", "css", "scss", "json", "yaml", "yml", "toml", "txt", "html", "htm", "xml",
@@ -687,7 +693,8 @@ class Kind:
 
 
 _EMAIL_DOMAIN_TLD = (
-    r"(?:[A-Za-z]{2,24}(?![A-Za-z0-9])|xn--[A-Za-z0-9\-]{1,59}"
+    # A punycode TLD first: `xn` alone would end the address at xn--3e0b707e's dashes.
+    r"(?:xn--[A-Za-z0-9\-]{1,59}|[A-Za-z]{2,24}(?![A-Za-z0-9])"
     r"|한국|닷컴|닷넷|中国|中國|公司|网络|台灣|台湾|香港|日本|みんな|コム|рф|бел|укр|срб|қаз|ελ"
     r"|[^\W\d_A-Za-z]{2,24}(?![^\W_]))"
 )
