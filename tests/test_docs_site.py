@@ -39,6 +39,7 @@ class Browser:
     messages ending in NUL), so the test needs no client library and opens no port."""
 
     def __init__(self, profile: Path):
+        executable = chromium()
         commands_read, self._commands = os.pipe()
         self._replies, replies_write = os.pipe()
         # The browser's ends, moved above 4 so that putting them on 3 and 4 clobbers neither.
@@ -52,7 +53,7 @@ class Browser:
 
         self._process = subprocess.Popen(
             [
-                chromium(),
+                executable,
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",
