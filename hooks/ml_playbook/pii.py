@@ -600,7 +600,9 @@ def _confirm_phone(
                 return None
             groups = _DIGIT_GROUP.findall(value)
             grouped = "-" in value and len(groups) >= 4 and max(map(len, groups[1:])) <= 4
-            if (grouped or keyword() > 0) and _valid_in("+" + value, None):
+            if (grouped and _valid_in("+" + value, None)) or (
+                keyword() > 0 and _valid_in("+" + value, None, True)
+            ):
                 return start, end
             continue
         if international:
