@@ -214,6 +214,38 @@ def explain(
         typer.echo(f"  {name:<26} {value:+.4f}")
 
 
+@app.command()
+def tune(
+    top: Annotated[int, typer.Option(min=1, help="how many candidates to show")] = 5,
+    params: ParamsOption = None,
+) -> None:
+    """Grid-search the hyperparameters of train.search (time-ordered folds of the training set).
+
+    Prints the best candidates and how the configured train.hyperparameters compare; exits 1
+    when they score worse than the best by more than train.search.tolerance.
+    """
+    from .config import load_params
+    from .models.tuning import search
+    from .paths import TRAINING_SET
+    from .stages import read_parquet
+
+    with reported_errors():
+        loaded = load_params(params)
+        result = search(loaded, read_parquet(project_root(), TRAINING_SET, "split"))
+        typer.echo(f"{result.metric} (mean over the folds) of {len(result.candidates)} candidates:")
+        for candidate in result.candidates[:top]:
+            typer.echo(f"  {candidate.score:.4f}  {candidate.hyperparameters}")
+        configured = result.configured
+        typer.echo(f"configured: {configured.score:.4f}  {configured.hyperparameters}")
+        typer.echo(f"shortfall:  {result.shortfall:.4f} (tolerance {result.tolerance:g})")
+        if not result.within_tolerance:
+            raise ProjectError(
+                f"the configured hyperparameters score {result.shortfall:.4f} below the best "
+                f"({result.metric} {result.best.score:.4f}): set train.hyperparameters to "
+                f"{result.best.hyperparameters} in params.yaml"
+            )
+
+
 @app.command("run-pipeline")
 def run_pipeline(params: ParamsOption = None) -> None:
     """Run every stage in order in this process (the pipeline without DVC)."""

@@ -53,12 +53,28 @@ class SplitParams(_Section):
     eval_from_month: Annotated[int, Field(ge=1)]
 
 
+class SearchParams(_Section):
+    """Hyperparameter tuning (`tune`): the values to try, the time-ordered folds of the training
+    set to score them on, and how far below the best the configured values may score."""
+
+    grid: dict[str, Annotated[list[float | int | str | bool | None], Field(min_length=1)]]
+    folds: Annotated[int, Field(ge=2, le=20)] = 3
+    tolerance: Annotated[float, Field(ge=0)] = 0.02
+
+    @model_validator(mode="after")
+    def _grid_is_not_empty(self) -> "SearchParams":
+        if not self.grid:
+            raise ValueError("grid must name at least one hyperparameter and its values")
+        return self
+
+
 class TrainParams(_Section):
     label: str
     numeric_features: list[str]
     categorical_features: list[str] = []
     model: Literal["hist_gradient_boosting", "random_forest", "linear"]
     hyperparameters: dict[str, float | int | str | bool | None] = {}
+    search: SearchParams | None = None  # the grid `tune` searches (models/tuning.py)
 
     @model_validator(mode="after")
     def _label_is_not_a_feature(self) -> "TrainParams":
@@ -67,17 +83,47 @@ class TrainParams(_Section):
         return self
 
 
+class SliceGateParams(_Section):
+    """Quality on every slice (evaluation/slices.py): each slice with enough rows to trust must
+    reach `floor` on `metric` (a ceiling when lower is better)."""
+
+    metric: str | None = None  # default: evaluate.primary_metric
+    floor: float
+    # Classification: a slice is judged only with at least this many rows of each class.
+    min_class_rows: Annotated[int, Field(ge=1)] = 10
+
+
+class InclusionParams(_Section):
+    """Considerations of inclusion: `metric` may differ across the groups of each `columns`
+    (trusted groups only, as for slices) by at most `max_gap`, in the metric's units."""
+
+    columns: Annotated[list[str], Field(min_length=1)]
+    metric: str | None = None  # default: evaluate.primary_metric
+    max_gap: Annotated[float, Field(ge=0)]
+    min_class_rows: Annotated[int, Field(ge=1)] = 10
+
+
 class EvaluateParams(_Section):
     primary_metric: str
     threshold: Annotated[float, Field(gt=0, lt=1)] = 0.5
     # A slice with fewer rows is reported with a warning: too few to trust its metrics.
     min_slice_rows: Annotated[int, Field(ge=1)] = 30
+    slice_gate: SliceGateParams | None = None
+    inclusion: InclusionParams | None = None
 
 
 class RegistryParams(_Section):
     model_name: str
     # The challenger becomes champion only if it beats the champion by more than this.
     promotion_margin: Annotated[float, Field(ge=0)] = 0.0
+
+
+class FeatureBudgetParams(_Section):
+    """What one feature may cost (models/feature_costs.py): the model inputs it becomes once
+    encoded, and the bytes it adds to every request row."""
+
+    max_model_inputs: Annotated[int, Field(ge=1)] = 12
+    max_bytes_per_row: Annotated[float, Field(gt=0)] = 32
 
 
 class ReadinessParams(_Section):
@@ -104,6 +150,7 @@ class Params(_Section):
     release: ReleaseParams = ReleaseParams()
     monitor: MonitorParams = MonitorParams()
     readiness: ReadinessParams = ReadinessParams()
+    feature_budget: FeatureBudgetParams = FeatureBudgetParams()
 
     @model_validator(mode="after")
     def _primary_metric_fits_the_task(self) -> "Params":

@@ -26,11 +26,13 @@ ITEMS: tuple[Item, ...] = (
         ),
         (
             "All features are beneficial",
-            "a test that each feature's permutation importance is above zero on the evaluation set",
+            "a test that each configured feature adds value (its drop-column or permutation "
+            "importance above a floor) on data large enough to tell signal from noise",
         ),
         (
             "No feature's cost is too much",
-            "a dated review of each feature's cost (compute, latency, upstream dependency)",
+            "a test that each feature's cost (model inputs, bytes per row) is within "
+            "`feature_budget` in params.yaml",
         ),
         (
             "Features adhere to meta-level requirements",
@@ -58,12 +60,19 @@ ITEMS: tuple[Item, ...] = (
         ),
         (
             "All hyperparameters have been tuned",
-            "a recorded tuning run (e.g. `dvc exp run --queue` over a grid) or a test that the chosen values beat the defaults",
+            "a test that train.hyperparameters are within train.search.tolerance of the best "
+            "of the train.search grid (`tune`)",
         ),
         ("The impact of model staleness is known", "a test of the staleness rule of the monitor"),
         ("A simpler model is not better", "a test comparing the model with a baseline"),
-        ("Model quality is sufficient on important data slices", "a test of metrics per slice"),
-        ("The model is tested for considerations of inclusion", "a test of metrics across groups"),
+        (
+            "Model quality is sufficient on important data slices",
+            "a test that every trusted slice meets evaluate.slice_gate",
+        ),
+        (
+            "The model is tested for considerations of inclusion",
+            "a test that the metric gap across evaluate.inclusion.columns is within max_gap",
+        ),
     ),
     *_items(
         "infrastructure",
