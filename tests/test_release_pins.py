@@ -88,6 +88,21 @@ def test_a_commit_past_the_tag_pins_both_to_its_full_hash(template, tmp_path):
 
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] != "v1.0.0"
     assert pins(project)[:2] == (head, head)
+    # ...and the project's own detect-secrets hook does not take the hash for a secret.
+    secrets = subprocess.run(
+        ["detect-secrets-hook", "--", "pyproject.toml", ".pre-commit-config.yaml"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert secrets.returncode == 0, secrets.stdout
+
+
+def test_a_release_tag_pin_carries_no_secrets_pragma(template, tmp_path):
+    project = render(template, tmp_path / "project")
+
+    for name in ("pyproject.toml", ".pre-commit-config.yaml"):
+        assert "pragma: allowlist secret" not in (project / name).read_text()
 
 
 def test_copier_update_moves_both_pins_to_the_new_release(template, tmp_path):
