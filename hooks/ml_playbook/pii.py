@@ -143,6 +143,9 @@ _SSN_OR_NOT = Keywords(_SSN_WORDS, _NOT_PERSONAL)
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGITS = frozenset("0123456789")
 _NOT_AFTER_NUMBER = r"(?<![0-9A-Za-z])(?<![0-9][.\-])"  # not inside a dotted/dashed digit chain
+# Ends before no ASCII letter or digit: the first 9 of 16 digits is no SSN, and `re` says so
+# itself instead of handing every such prefix to a confirmer (which checks the rest).
+_NOT_BEFORE_ALNUM = r"(?![0-9A-Za-z])"
 
 
 def _ends_cleanly(text: str, end: int) -> bool:
@@ -437,9 +440,15 @@ def _whole_words(words: tuple[str, ...]) -> re.Pattern:
     """Any of `words` as a whole word (`v` alone, not the `v` of `server`); words longer than
     three characters anywhere (`upgraded`, `버전이`)."""
     word_char = "[0-9a-z가-힣§=<>~]"
-    short = "|".join(re.escape(word) for word in words if len(word) <= 3)
+    # Each branch starts with its word (the look back at the character before comes after
+    # it), so `re` tries a branch only where its first letter is.
+    short = "|".join(
+        f"{re.escape(word)}(?<!{word_char}{re.escape(word)})(?!{word_char})"
+        for word in words
+        if len(word) <= 3
+    )
     long = "|".join(re.escape(word) for word in words if len(word) > 3)
-    return re.compile(f"(?<!{word_char})(?:{short})(?!{word_char})|{long}")
+    return re.compile(f"{short}|{long}")
 
 
 _VERSION_WORD = _whole_words(_VERSION_WORDS)
@@ -534,9 +543,11 @@ _DATE_SHAPE = re.compile(
 _GROUP_END = re.compile(r"[0-9)](?=[^0-9)]|$)")
 
 
-def _cut_points(text: str, start: int, end: int) -> list[int]:
-    """Where the candidate may end, longest first: after each digit group."""
-    return [m.end() for m in _GROUP_END.finditer(text, start, end)][::-1]
+def _cut_points(text: str, start: int, end: int) -> Iterator[int]:
+    """Where the candidate may end, longest first: after each digit group. The whole
+    candidate (it ends with a digit) comes first; the shorter cuts are found only if needed."""
+    yield end
+    yield from [m.end() for m in _GROUP_END.finditer(text, start, end)][-2::-1]
 
 
 def _confirm_phone(
@@ -575,7 +586,7 @@ def _confirm_phone(
 
     whole = found.start("whole") >= 0
     country_code = found.start("cc") >= 0
-    for end in [found.end()] if whole else _cut_points(text, start, found.end()):
+    for end in (found.end(),) if whole else _cut_points(text, start, found.end()):
         value = text[start:end]
         digits = _NON_DIGIT.sub("", value)
         if not 7 <= len(digits) <= 15 or not _ends_cleanly(text, end):
@@ -691,7 +702,7 @@ class Kind:
     pattern: str  # Python; finds candidates, linear in the text
     confirm: Callable[[str, re.Match, str], Span | None]
     description: str
-    needs: str  # a character every candidate holds: a line without it skips this kind
+    needs: tuple[str, ...]  # of _FEATURES, held by every candidate: a line without skips it
 
 
 _EMAIL_DOMAIN_TLD = (
@@ -709,38 +720,39 @@ KINDS = (
         r"(?P<domain>(?:[^\W_][\w\-]{0,62}\.){1,8}" + _EMAIL_DOMAIN_TLD + ")",
         _confirm_email,
         "email address",
-        "@",
+        ("@",),
     ),
     Kind(
         "kr_rrn",  # and kr_frn: one pattern, the 7th digit decides
         _NOT_AFTER_NUMBER
-        + r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?P<sep>-|[ ]-[ ]|[ ])?[1-8][0-9]{6}",
+        + r"[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?P<sep>-|[ ]-[ ]|[ ])?[1-8][0-9]{6}"
+        + _NOT_BEFORE_ALNUM,
         _confirm_registration,
         "Korean resident registration number",
-        "",
+        ("0", "000"),
     ),
     Kind(
         "us_ssn",
-        _NOT_AFTER_NUMBER + r"[0-9]{3}(?P<sep>[\- ]?)[0-9]{2}(?P=sep)[0-9]{4}",
+        _NOT_AFTER_NUMBER + r"[0-9]{3}(?P<sep>[\- ]?)[0-9]{2}(?P=sep)[0-9]{4}" + _NOT_BEFORE_ALNUM,
         _confirm_ssn,
         "US social security number",
-        "",
+        ("0", "000"),
     ),
     Kind(
         "card",
         _NOT_AFTER_NUMBER + r"(?:[0-9]{12,19}"
         r"|[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{1,4}(?:(?P=s)[0-9]{3})?"
-        r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5})",
+        r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5})" + _NOT_BEFORE_ALNUM,
         _confirm_card,
         "payment card number",
-        "",
+        ("0", "000"),
     ),
     Kind(
         "iban",
         r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}",
         _confirm_iban,
         "IBAN (bank account)",
-        "",
+        ("0", "000"),
     ),
     Kind(
         "phone",
@@ -756,49 +768,68 @@ KINDS = (
         r"(?:(?:\+[ ]?[0-9]|\(0[0-9]{1,4}\)|0[0-9])[0-9 .\-/()]{3,20}[0-9]"
         r"|(?P<cc>{country_codes})[ \-][0-9 .\-/()]{3,20}[0-9]"
         r"|(?P<whole>(?:1[ .\-]?)?(?:\([2-9][0-9]{2}\)[ ]?|[2-9][0-9]{2}[ .\-]?)[0-9]{3}[ .\-]?[0-9]{4}"
-        r"|1[5-9][0-9]{2}-[0-9]{4}))",
-        None,  # bound to the phone regions in _compiled()
+        r"|1[5-9][0-9]{2}-[0-9]{4}))" + _NOT_BEFORE_ALNUM,
+        None,  # bound to the phone regions in _plans()
         "phone number",
-        "",
+        ("0",),
     ),
     Kind(
         "ipv4",
-        _NOT_AFTER_NUMBER + r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}",
+        _NOT_AFTER_NUMBER + r"[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}" + _NOT_BEFORE_ALNUM,
         _confirm_ipv4,
         "IPv4 address",
-        ".",
+        ("0", "."),
     ),
     Kind(
         "ipv6",
         r"(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:]{1,38}",
         _confirm_ipv6,
         "IPv6 address",
-        ":",
+        ("0", ":"),
     ),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 KINDS_BY_NAME["kr_frn"] = Kind(
     "kr_frn", KINDS_BY_NAME["kr_rrn"].pattern, _confirm_registration,
-    "Korean foreigner registration number", "",
+    "Korean foreigner registration number", ("0", "000"),
 )  # fmt: skip
 
 
 @lru_cache(maxsize=8)
-def _compiled(
-    regions: tuple[str, ...],
-) -> tuple[tuple[int, str, str, bool, Callable, Callable], ...]:
-    """For each kind: (priority, name, needs, needs a digit run, its compiled pattern's search,
-    its confirmer (phones bound to `regions`))."""
+def _plans(regions: tuple[str, ...]) -> tuple[tuple[tuple[int, str, Callable, Callable], ...], ...]:
+    """The kinds worth searching in a line, by what the line holds (`_features`): each as
+    (priority, name, its compiled pattern's search, its confirmer (phones bound to `regions`))."""
 
     def phone(text: str, found: re.Match, context: str) -> Span | None:
         return _confirm_phone(text, found, context, regions)
 
-    return tuple(
-        (priority, kind.name, kind.needs, kind.name in _RUNS,
-         re.compile(kind.pattern.replace("{country_codes}", _country_codes(regions))).search,
+    codes = _country_codes(regions)
+    compiled = [
+        (priority, kind, re.compile(kind.pattern.replace("{country_codes}", codes)).search,
          kind.confirm or phone)
         for priority, kind in enumerate(KINDS)
-    )  # fmt: skip
+    ]  # fmt: skip
+    plans = []
+    for features in range(1 << len(_FEATURES)):
+        holds = {need for bit, need in enumerate(_FEATURES) if features >> bit & 1}
+        plans.append(tuple(
+            (priority, kind.name, search, confirm)
+            for priority, kind, search, confirm in compiled
+            if all(need in holds for need in kind.needs)
+        ))  # fmt: skip
+    return tuple(plans)
+
+
+# What a kind's every candidate holds: "0" a digit, "000" three digits in a row.
+_FEATURES = ("0", "000", "@", ".", ":")
+_DIGIT_RUN = re.compile(r"[0-9][0-9][0-9]")
+_HAS_DIGIT = re.compile(r"[0-9]")
+
+
+def _features(normal: str) -> int:
+    """Which of `_FEATURES` the line holds, as bits (0: nothing any kind needs)."""
+    digits = 0b11 if _DIGIT_RUN.search(normal) else 0b01 if _HAS_DIGIT.search(normal) else 0
+    return digits | ("@" in normal) << 2 | ("." in normal) << 3 | (":" in normal) << 4
 
 
 def _country_codes(regions: tuple[str, ...]) -> str:
@@ -808,12 +839,6 @@ def _country_codes(regions: tuple[str, ...]) -> str:
 
     codes = {str(phonenumbers.country_code_for_region(region)) for region in regions}
     return "|".join(sorted(codes - {"1", "0"}, key=len, reverse=True)) or "(?!)"
-
-
-_HAS_DIGIT = re.compile(r"[0-9]")
-# Kinds whose every candidate holds three digits in a row: a line without any skips them.
-_DIGIT_RUN = re.compile(r"[0-9]{3}")
-_RUNS = frozenset({"kr_rrn", "us_ssn", "card", "iban"})
 
 
 class Match(NamedTuple):
@@ -835,16 +860,15 @@ def find(
     `regions` are the phone regions for national formats (default: the project setting).
     """
     normal = normalise(text)
-    # One cheap look at the line first: without a digit or an `@` nothing can be found.
-    digit_run = _DIGIT_RUN.search(normal) is not None
-    if not digit_run and "@" not in normal and not _HAS_DIGIT.search(normal):
+    # One cheap look at the line first: what it holds decides which kinds are searched (a
+    # line without a digit or an `@` none at all).
+    features = _features(normal)
+    if not features & 0b101:
         return
     regions = phone_regions() if regions is None else regions
     context = context.lower() + " " if context else ""
     confirmed: list[tuple[int, int, int, str]] = []
-    for priority, name, needs, needs_run, search, confirm in _compiled(regions):
-        if (needs and needs not in normal) or (needs_run and not digit_run):
-            continue
+    for priority, name, search, confirm in _plans(regions)[features]:
         found = search(normal)
         while found is not None:
             span = confirm(normal, found, context)
