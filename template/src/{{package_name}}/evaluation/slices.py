@@ -131,8 +131,9 @@ def slice_gate_failures(results: list[SetScores], params) -> list[str]:
     for result in results:
         for column in result.spec.slices:
             for group in judged_groups(result, column, params, metric, gate.min_class_rows):
-                misses = group.score > gate.floor if lower else group.score < gate.floor
-                if group.trusted and misses:
+                if not group.trusted:
+                    continue
+                if group.score > gate.floor if lower else group.score < gate.floor:
                     failures.append(
                         f"{group.set}: slice {column}={group.value} ({group.rows} rows): {metric} "
                         f"{group.score:.4f} misses the {bound} {gate.floor:g} "
