@@ -99,3 +99,30 @@ def test_a_found_value_is_echoed_masked_and_cut(repo, capsys):
     out = capsys.readouterr().out
     assert out.startswith("note.txt:1: email address k***@aaa") and "…;" in out
     assert len(out) < 300
+
+
+def test_minified_code_with_integer_limits_and_epoch_times_passes(repo):
+    # given a bundled script: int32 limits after "Number", decimal fractions, epoch milliseconds
+    bundle = repo(
+        "docs/javascripts/app.min.js",
+        "if(t<-2147483648||t>2147483647)throw Number -2147483648;"
+        "var e=(t+.055)/1.055,s=1609117397703,u=2012268295366;\n",
+    )
+
+    # when the hook checks it, then nothing is reported
+    assert main([bundle]) == 0
+
+
+def test_korean_notes_with_glued_and_country_code_phones_are_refused(repo, capsys):
+    # given notes with a phone word glued on, a country code without +, a Hangul e-mail
+    notes = repo(
+        "notes/contacts.md", "HP010-2345-6789\n연락처 82-10-9876-5432\n메일 홍길동@example.com\n"
+    )
+
+    # when the hook checks it, then each line is reported with its kind, masked
+    assert main([notes]) == 1
+    out = capsys.readouterr().out
+    assert "notes/contacts.md:1: phone number" in out
+    assert "notes/contacts.md:2: phone number" in out
+    assert "notes/contacts.md:3: email address 홍***@example.com" in out
+    assert "2345-6789" not in out
