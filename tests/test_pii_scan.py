@@ -1,5 +1,7 @@
 """Scanning data sets (DuckDB, column by column) and text files for personal data."""
 
+import random
+
 import pandas as pd
 import pytest
 from ml_playbook.pii_scan import ScanError, scan_path, scan_table
@@ -161,3 +163,33 @@ def test_what_is_not_a_regular_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(ScanError, match="not a regular file"):
         list(scan_path(fifo))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_epoch_milliseconds_and_negative_numbers_in_a_table_are_not_personal_data(tmp_path, suffix):
+    # given a table of 13-digit epoch-ms values (2001-2039: many read as births in 2010-2021)
+    # under a column name that says nothing, and int32/int64 limits
+    rng = random.Random(12)
+    frame = pd.DataFrame(
+        {
+            "value": [rng.randrange(10**12, 2_200_000_000_000) for _ in range(3000)],
+            "limit": [-(2**31), 2**31 - 1, -(2**63), 2**63 - 1] * 750,
+        }
+    )
+    path = tmp_path / f"events{suffix}"
+    frame.to_parquet(path) if suffix == ".parquet" else frame.to_csv(path, index=False)
+
+    # when the table is scanned, then nothing is found
+    assert scan_table(path) == []
+
+
+def test_phones_with_a_country_code_and_no_plus_are_found_in_a_table(tmp_path):
+    # given a contact column written the way Korean exports often write it
+    path = tmp_path / "contacts.csv"
+    pd.DataFrame({"contact": ["82-10-2345-6789", "82-10-9876-5432", "n/a"]}).to_csv(
+        path, index=False
+    )
+
+    # when scanned, then both numbers count as phones
+    (finding,) = scan_table(path)
+    assert (finding.column, finding.kind, finding.count) == ("contact", "phone", 2)

@@ -83,9 +83,10 @@ def scan_table(
         for index, (name, integer) in enumerate(columns):
             column = tables.identifier(name)
             value = f"{column}::varchar" if integer else column
-            # An integer with fewer than 7 digits is no identifier; text goes through the prefilter.
+            # An integer with fewer than 7 digits is no identifier, nor is a negative one (and
+            # abs() overflows on the smallest BIGINT); text goes through the prefilter.
             test = (
-                f"abs({column}) >= 1000000"
+                f"{column} >= 1000000"
                 if integer
                 else f"regexp_matches({column}, {tables.literal(PREFILTER)})"
             )
