@@ -106,7 +106,7 @@ def card_numbers(draw) -> str:
         st.text("0123456789", min_size=length - len(prefix) - 1, max_size=length - len(prefix) - 1)
     )
     number = luhn_complete(prefix + middle)
-    separator = draw(st.sampled_from(["", " ", "-"]))
+    separator = draw(st.sampled_from(["", " ", "-", "."]))
     if length == 15:
         groups = [number[:4], number[4:10], number[10:]]
     else:

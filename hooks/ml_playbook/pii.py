@@ -365,7 +365,7 @@ def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
     start, end = found.span()
     if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
-    if not _card_number_holds(found.group(0).replace(" ", "").replace("-", "")):
+    if not _card_number_holds(_digits(found.group(0))):
         return None
     if text[max(0, start - 2) : start - 1] in _ALNUM and text[start - 1 : start] == "-":
         return None  # a segment of a dashed id (a UUID's digits), not a card
@@ -751,8 +751,8 @@ KINDS = (
     Kind(
         "card",
         _NOT_AFTER_NUMBER + r"(?:[0-9]{12,19}"
-        r"|[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{1,4}(?:(?P=s)[0-9]{3})?"
-        r"|[0-9]{4}(?P<t>[ \-])[0-9]{6}(?P=t)[0-9]{4,5})" + _NOT_BEFORE_ALNUM,
+        r"|[0-9]{4}(?P<s>[ .\-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{1,4}(?:(?P=s)[0-9]{3})?"
+        r"|[0-9]{4}(?P<t>[ .\-])[0-9]{6}(?P=t)[0-9]{4,5})" + _NOT_BEFORE_ALNUM,
         _confirm_card,
         "payment card number",
         ("0", "000"),
