@@ -27,12 +27,12 @@ customer_snapshots as (
         extract(year from snapshots.snapshot_start) - customers.birth_year as age_years
     from {{ ref('stg_customers') }} as customers
     inner join snapshots
-        on customers.signup_month + {{ params.features.window_months }} <= snapshots.snapshot_month
+        on customers.signup_month + {{ var('features').window_months }} <= snapshots.snapshot_month
     cross join observed
     where
         (customers.cancelled_month is null or customers.cancelled_month >= snapshots.snapshot_month)
         -- keep only snapshots whose whole horizon has been observed
-        and snapshots.snapshot_month + {{ params.features.horizon_months }} <= observed.last_month + 1
+        and snapshots.snapshot_month + {{ var('features').horizon_months }} <= observed.last_month + 1
 ),
 
 history as (
@@ -47,7 +47,7 @@ history as (
     inner join {{ ref('stg_activity') }} as activity
         on
             customer_snapshots.customer_id = activity.customer_id
-            and customer_snapshots.snapshot_month - {{ params.features.window_months }} <= activity.month_index
+            and customer_snapshots.snapshot_month - {{ var('features').window_months }} <= activity.month_index
             and customer_snapshots.snapshot_month > activity.month_index
     group by customer_snapshots.customer_id, customer_snapshots.snapshot_month
 ),
@@ -62,7 +62,7 @@ future as (
         on
             customer_snapshots.customer_id = activity.customer_id
             and customer_snapshots.snapshot_month <= activity.month_index
-            and customer_snapshots.snapshot_month + {{ params.features.horizon_months }} > activity.month_index
+            and customer_snapshots.snapshot_month + {{ var('features').horizon_months }} > activity.month_index
     group by customer_snapshots.customer_id, customer_snapshots.snapshot_month
 )
 
@@ -83,7 +83,7 @@ select
         when
             customer_snapshots.cancelled_month is not null
             and customer_snapshots.cancelled_month
-            < customer_snapshots.snapshot_month + {{ params.features.horizon_months }}
+            < customer_snapshots.snapshot_month + {{ var('features').horizon_months }}
             then 1
         else 0
     end as churned,

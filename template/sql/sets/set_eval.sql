@@ -1,4 +1,4 @@
 -- The evaluation set: snapshots from `split.eval_from_month` on.
 select *
 from {{ ref('feat_customer_month') }}
-where snapshot_month >= {{ params.split.eval_from_month }}
+where snapshot_month >= {{ var('split').eval_from_month }}

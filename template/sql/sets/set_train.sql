@@ -2,4 +2,4 @@
 -- model is judged on months it has never seen, as it will be in production).
 select *
 from {{ ref('feat_customer_month') }}
-where snapshot_month < {{ params.split.eval_from_month }}
+where snapshot_month < {{ var('split').eval_from_month }}

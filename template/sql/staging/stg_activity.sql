@@ -7,4 +7,4 @@ select
     support_tickets,
     spend,
     case when late_payment then 1 else 0 end as late_payment
-from {{ source('activity') }}
+from {{ source('raw', 'activity') }}

@@ -11,4 +11,4 @@ select
     monthly_fee,
     signup_month,
     cancelled_month
-from {{ source('customers') }}
+from {{ source('raw', 'customers') }}

@@ -20,6 +20,9 @@ from .release.settings import ReleaseParams
 from .serving.settings import ServeParams
 
 SqlDialect = Literal[SQL_DIALECTS]
+# The engines sql/profiles.yml has a target for: dbt-duckdb is installed, the others are
+# extras of the project (`uv sync --extra postgres`, `--extra spark`).
+SqlEngine = Literal["duckdb", "postgres", "spark"]
 
 
 class _Section(BaseModel):
@@ -35,8 +38,10 @@ class SyntheticParams(_Section):
 
 
 class SqlParams(_Section):
-    """The SQL models in sql/: the dialect they are written in, and the tables they read."""
+    """The SQL models in sql/ (a dbt project): the engine dbt runs them on (a target of
+    sql/profiles.yml), the warehouse dialect they are translated to, and the tables they read."""
 
+    engine: SqlEngine = "duckdb"
     dialect: SqlDialect = "duckdb"
     # source name -> Parquet or CSV file (local runs) read by `{{ source('name') }}`
     sources: dict[str, str]

@@ -1,4 +1,4 @@
-"""Stage `split`: run the SQL set models, the time-based training and evaluation sets."""
+"""Stage `split`: build the SQL set models with dbt, the time-based training and evaluation sets."""
 
 from pathlib import Path
 
@@ -13,18 +13,17 @@ SETS = (TRAINING_SET, EVALUATION_SET)
 
 
 def run(root: Path, params: Params) -> list[Path]:
-    from ..data.sql import SqlProject
+    import pyarrow.parquet as pq
+
+    from ..data.sql_project import build, checked
 
     month = params.split.eval_from_month
     with step(f"split: snapshots before month {month} train, the rest evaluate"):
-        project = SqlProject(root, params)
-        connection = project.connect()
-        models = project.run(connection, ("sets",))
-        for model in models:
-            if connection.execute(f"select count(*) from {model.name}").fetchone()[0] == 0:
+        paths = [model.output(root) for model in checked(build(root, params, ("sets",))).models]
+        for path in paths:
+            if pq.ParquetFile(path).metadata.num_rows == 0:
                 raise ProjectError(
-                    f"{model.name} is empty: check params.yaml split.eval_from_month "
+                    f"{path.stem} is empty: check params.yaml split.eval_from_month "
                     "against the months in the data"
                 )
-        paths = project.write(connection, models)
     return wrote(root, paths)
