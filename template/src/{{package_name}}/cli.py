@@ -16,9 +16,11 @@ from ml_playbook.conventions import SQL_DIALECTS
 
 from . import __distribution__, __summary__, __version__
 from .errors import ProjectError
+from .evaluation.cli import DEFAULT_MODEL
+from .evaluation.cli import ModelOption as ReferenceOption
 from .evaluation.cli import app as evaluation_app
 from .monitoring.cli import app as monitoring_app
-from .paths import MODEL, project_root
+from .paths import project_root
 from .release.cli import app as release_app
 from .serving.cli import app as serving_app
 
@@ -144,69 +146,108 @@ def data_scan(
         raise typer.Exit(code=1)
 
 
-ModelOption = Annotated[Path, typer.Option("--model", help="the model file")]
-
-
 @app.command()
 def predict(
-    data: Annotated[Path, typer.Argument(help="CSV or Parquet with the feature columns")],
+    data: Annotated[
+        Path | None,
+        typer.Argument(
+            help="examples: CSV or Parquet (any data set), JSON (an object or a list of "
+            "objects) or JSON Lines",
+            show_default=False,
+        ),
+    ] = None,
+    example: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--example",
+            "-e",
+            help="one example typed as field=value pairs separated by commas, e.g. "
+            "'plan=basic,country=KR,tenure_months=3,...' (repeatable; `eval schema` lists "
+            "the fields and the values each takes)",
+            show_default=False,
+        ),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option(help="write predictions here (.csv/.parquet)")
     ] = None,
-    model: ModelOption = MODEL,
+    model: ReferenceOption = DEFAULT_MODEL,
     params: ParamsOption = None,
 ) -> None:
-    """Predict for every row of a file: hand-crafted examples or any data set."""
+    """Predict for hand-made examples or any data set, and plot the predictions.
+
+    Give a file, --example field=value,... (once per example), or both. Every example is
+    checked first: a missing or unknown field, a value that is not a number or a category
+    the model never saw is an error naming the row and the field (`eval schema` lists what
+    the model takes). The plot and a summary go to reports/analysis/predictions/.
+    """
     from .config import load_params
-    from .evaluation.examples import check_examples
+    from .evaluation import references
+    from .evaluation.examples import checked, read_all
+    from .evaluation.predictions import write_report
     from .models.analysis import predictions
-    from .stages import load_model, read_table, write_table
+    from .stages import write_table
 
     with reported_errors():
-        loaded, frame = load_params(params), read_table(data)
-        trained = load_model(project_root(), model)
-        check_examples(frame, loaded.train, trained, str(data))  # names a bad row and field
-        table = predictions(loaded, trained, frame)
+        root, loaded = project_root(), load_params(params)
+        sources = read_all([data] if data is not None else [], example or [])
+        chosen = references.load(root, loaded.registry.model_name, model)
+        frame = checked(sources, loaded.train, chosen.model)
+        table = predictions(loaded, chosen.model, frame)
         if output is not None:
             write_table(output, table)
+        named = " and ".join(source.source for source in sources)
+        page = write_report(root, loaded, table, chosen.reference.label, named, output)
     if output is None:
         typer.echo(table.to_string(index=False, max_rows=50))
     else:
         typer.echo(f"wrote {len(table)} predictions to {output}")
+    typer.echo(f"report: {page.relative_to(root)}")
 
 
 @app.command()
 def score(
-    data: Annotated[Path, typer.Argument(help="CSV or Parquet with the features and the label")],
-    model: ModelOption = MODEL,
+    data: Annotated[
+        Path,
+        typer.Argument(help="CSV, Parquet, JSON or JSON Lines with the features and the label"),
+    ],
+    model: ReferenceOption = DEFAULT_MODEL,
     params: ParamsOption = None,
 ) -> None:
     """Compute the standard metrics of the model on a chosen data set."""
     from .config import load_params
+    from .evaluation import references
+    from .evaluation.examples import gather
     from .models.analysis import metrics
-    from .stages import load_model, read_table
 
     with reported_errors():
-        values = metrics(load_params(params), load_model(project_root(), model), read_table(data))
+        root, loaded = project_root(), load_params(params)
+        chosen = references.load(root, loaded.registry.model_name, model)
+        values = metrics(loaded, chosen.model, gather([data], [], loaded.train, chosen.model))
     for name, value in values.items():
         typer.echo(f"{name:>18}: {value:.4f}")
 
 
 @app.command()
 def explain(
-    data: Annotated[Path, typer.Argument(help="CSV or Parquet with the features and the label")],
+    data: Annotated[
+        Path,
+        typer.Argument(help="CSV, Parquet, JSON or JSON Lines with the features and the label"),
+    ],
     top: Annotated[int, typer.Option(min=1, help="how many features to show")] = 10,
-    model: ModelOption = MODEL,
+    model: ReferenceOption = DEFAULT_MODEL,
     params: ParamsOption = None,
 ) -> None:
     """Show which features most influence the model's predictions on a data set."""
     from .config import load_params
+    from .evaluation import references
+    from .evaluation.examples import gather
     from .models.analysis import feature_importance
-    from .stages import load_model, read_table
 
     with reported_errors():
-        loaded = load_params(params)
-        importance = feature_importance(loaded, load_model(project_root(), model), read_table(data))
+        root, loaded = project_root(), load_params(params)
+        chosen = references.load(root, loaded.registry.model_name, model)
+        frame = gather([data], [], loaded.train, chosen.model)
+        importance = feature_importance(loaded, chosen.model, frame)
     typer.echo(
         f"permutation importance (how much {loaded.evaluate.primary_metric} worsens when shuffled):"
     )

@@ -265,7 +265,10 @@ def attribute_command(
     model: ModelOption = DEFAULT_MODEL,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="a CSV or Parquet file of examples (default: a test set)"),
+        typer.Option(
+            "--data",
+            help="a CSV, Parquet, JSON or JSON Lines file of examples (default: a test set)",
+        ),
     ] = None,
     test_set: Annotated[
         str | None, typer.Option("--set", help="the test set (default: the primary)")
@@ -285,10 +288,10 @@ def attribute_command(
     """
     from ..models import inputs
     from ..paths import TRAINING_SET
-    from ..stages import read_parquet, read_table
+    from ..stages import read_parquet
     from . import references, reports
     from .attributions import attribute, example_figure, example_table
-    from .examples import check_examples
+    from .examples import gather
     from .mistakes import parse_filters
     from .sets import read_set, select
 
@@ -297,8 +300,7 @@ def attribute_command(
         filters = parse_filters(where or [])
         chosen = references.load(root, loaded.registry.model_name, model)
         if data is not None:
-            frame, source = read_table(data), str(data)
-            check_examples(frame, loaded.train, chosen.model, source)
+            frame, source = gather([data], [], loaded.train, chosen.model), str(data)
         else:
             spec = select(loaded.test_sets, [test_set] if test_set else None)[0]
             frame, source = read_set(root, spec), spec.name
