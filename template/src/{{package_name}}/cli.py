@@ -175,10 +175,11 @@ def predict(
 ) -> None:
     """Predict for hand-made examples or any data set, and plot the predictions.
 
-    Give a file, --example field=value,... (once per example), or both. Every example is
-    checked first: a missing or unknown field, a value that is not a number or a category
-    the model never saw is an error naming the row and the field (`eval schema` lists what
-    the model takes). The plot and a summary go to reports/analysis/predictions/.
+    Give a file, or --example field=value,... once per example, or both.
+    Each example is checked first: a missing or unknown field, a value that
+    is not a number, a category the model never saw is an error naming the
+    row and the field (`eval schema` lists what the model takes). A plot and
+    a summary go to reports/analysis/predictions/.
     """
     from .config import load_params
     from .evaluation import references
