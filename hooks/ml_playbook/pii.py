@@ -21,11 +21,12 @@ How a value is found:
    milliseconds needs its check digit and Korean text around it (see _confirm_registration).
    A minus sign before digits (`-2147483648`) makes a number, never an identifier.
 
-Speed: a line without a digit or `@` is skipped at once; each kind is searched only in
-lines that hold the character it needs; the phone pattern begins with a lookahead for its
-first character, so `re` tries its costlier lookbehinds only there; keywords are found with
-one backwards search; the costly library checks (libphonenumber, python-stdnum) run last, on the values
-that passed every cheap test, and are cached by value.
+Speed: one look at a line (a digit? three in a row? `@`, `.`, `:`?) picks the kinds worth
+searching, and a line with no digit and no `@` is skipped at once; patterns refuse a
+candidate that runs on into a letter or digit; the phone pattern begins with a lookahead for
+its first character, so `re` tries its costlier lookbehinds only there; keywords are found
+with one backwards search; the costly library checks (libphonenumber, python-stdnum) run
+last, on values that passed every cheap test, and are cached by value.
 """
 
 import ipaddress
