@@ -91,7 +91,8 @@ def read(path: Path) -> Examples:
             raise ProjectError(f"{path}: unsupported format; give a {FORMATS} file")
         return Examples(read_table(path), str(path), "row", typed=False)
     if not path.is_file():
-        raise ProjectError(f"{path}: no such file; give a {FORMATS} file")
+        what = "not a regular file" if path.exists() else "no such file"
+        raise ProjectError(f"{path}: {what}; give a {FORMATS} file")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
@@ -139,6 +140,8 @@ def _json_value(text: str, where: str):
         ) from None
     except RecursionError:
         raise ProjectError(f"{where}: nested too deeply; give objects of field: value") from None
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise ProjectError(f"{where}: not valid JSON ({shown(error, 120)})") from None
 
 
 def _json_records(value, where: str) -> dict[int, dict]:
@@ -195,16 +198,14 @@ def _frame(records: dict[int, dict], source: str, unit: str) -> Examples:
     """One row per record, indexed by its number - 1, with the fields each record left out."""
     if not records:
         raise ProjectError(f"{source}: no examples in it")
-    index = [number - 1 for number in records]
+    index = pd.Index([number - 1 for number in records])
     frame = pd.DataFrame.from_records(list(records.values()), index=index)
     if not len(frame.columns):
         frame = pd.DataFrame(index=index)
-    absent = pd.DataFrame(
-        [[column not in record for column in frame.columns] for record in records.values()],
-        index=index,
-        columns=frame.columns,
-        dtype=bool,
-    )
+    absent = pd.DataFrame(False, index=index, columns=frame.columns)
+    for number, record in records.items():
+        if len(record) < len(frame.columns):  # only a record with fewer fields lacks one
+            absent.loc[number - 1] = [column not in record for column in frame.columns]
     return Examples(frame, source, unit, typed=True, absent=absent)
 
 
@@ -249,8 +250,7 @@ def problems(examples: Examples, train, model) -> list[str]:
         for column in (c for c in features if c in frame.columns):
             per_row(absent[column], f"no field '{column}' (the model needs it)")
     for column in (c for c in train.numeric_features if c in frame.columns):
-        numbers = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-        bad = frame[column].notna() & ~np.isfinite(numbers)
+        bad = frame[column].notna() & ~np.isfinite(as_numbers(frame[column]))
         per_row(bad, column, " is not a number", value_of=column)
     for column, values in known_categories(model).items():
         if column not in frame.columns:
@@ -261,6 +261,21 @@ def problems(examples: Examples, train, model) -> list[str]:
         unknown = frame[column].notna() & ~frame[column].astype(str).isin(values)
         per_row(unknown, column, f" was never seen in training (known: {known})", column)
     return found
+
+
+def as_numbers(values: pd.Series) -> pd.Series:
+    """`values` as floats; what is not a number (or too large for one) becomes NaN."""
+    try:
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+    except (OverflowError, TypeError, ValueError):  # e.g. a JSON integer of 400 digits
+        return values.map(_as_number).astype("float64")
+
+
+def _as_number(value) -> float:
+    try:
+        return float(value)
+    except (OverflowError, TypeError, ValueError):
+        return float("nan")
 
 
 def _close_to(name: str, candidates: list[str]) -> str:
@@ -285,9 +300,9 @@ def conform(frame: pd.DataFrame, train, model) -> pd.DataFrame:
     category as the value the encoder knows (`1` typed as text matches a category 1)."""
     frame = frame.copy()
     for column in (c for c in train.numeric_features if c in frame.columns):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        frame[column] = as_numbers(frame[column])
     if train.label in frame.columns:
-        numbers = pd.to_numeric(frame[train.label], errors="coerce")
+        numbers = as_numbers(frame[train.label])
         if numbers.notna().sum() == frame[train.label].notna().sum():
             frame[train.label] = numbers
     for column, values in _category_values(model).items():
