@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from ._common import parse, parser, posix, report, shown
 from .conventions import SQL_LAYER_PREFIXES
 
-LAYER_PREFIXES = SQL_LAYER_PREFIXES  # shared with the generated projects' SQL runner
+LAYER_PREFIXES = SQL_LAYER_PREFIXES  # shared with the generated projects' SQL stages
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*\.sql$")
 
 

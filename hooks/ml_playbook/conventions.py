@@ -1,7 +1,7 @@
 """Facts the hooks and the generated projects share, kept once here (the projects import them).
 
 - the SQL layers of `sql/` and the file-name prefix of each (check-sql-layout enforces them; a
-  project's SQL runner runs the model layers in this order);
+  project's `sql/` is a dbt project whose model folders its stages build in this order);
 - the SQL dialects a project may be written in (translated by sqlglot; copier.yml offers the same).
 """
 

@@ -100,6 +100,7 @@ def invoke(root: Path, params: Params, args: list[str], environment: dict[str, s
 
 
 def outcome(result) -> DbtRun:
+    """What dbt's result says, by file: models built, rows each test returned, problems."""
     models, tests, problems = [], {}, []
     for node_result in result.result or []:
         node, status = node_result.node, str(node_result.status)
@@ -109,6 +110,8 @@ def outcome(result) -> DbtRun:
                 models.append(model_of(node))
             else:
                 tests[Path(where).name] = 0
+        elif status == "warn":  # a test with `severity: warn` reports its rows, and passes
+            tests[Path(where).name] = node_result.failures
         elif status == "fail":
             tests[Path(where).name] = node_result.failures
             problems.append(f"{where}: the assertion failed ({node_result.failures} rows returned)")
