@@ -43,7 +43,7 @@ class SqlParams(_Section):
 
     engine: SqlEngine = "duckdb"
     dialect: SqlDialect = "duckdb"
-    # source name -> Parquet or CSV file (local runs) read by `{{ source('name') }}`
+    # source name -> the Parquet or CSV file the stages load as `{{ source('raw', 'name') }}`
     sources: dict[str, str]
 
 
