@@ -183,7 +183,8 @@ def predict(
     """
     from .config import load_params
     from .evaluation import references
-    from .evaluation.examples import checked, read_all
+    from .evaluation.example_input import read_all
+    from .evaluation.examples import checked
     from .evaluation.predictions import write_report
     from .models.analysis import predictions
     from .stages import write_table
