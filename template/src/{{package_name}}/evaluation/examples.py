@@ -89,8 +89,23 @@ def problems(examples: Examples, train, model) -> list[str]:
         known = ", ".join(shown(value, 40) for value in values)
         per_row(frame[column].isna() & given, f"{column} is empty (one of: {known})")
         unknown = frame[column].notna() & ~frame[column].astype(str).isin(values)
-        per_row(unknown, column, f" was never seen in training (known: {known})", column)
+        per_row(unknown, column, f" {never_seen(values)}", column)
     return found
+
+
+def never_seen(values: list[str]) -> str:
+    """What is wrong with a category the model was not trained on (predict and the service)."""
+    return f"was never seen in training (known: {', '.join(shown(value, 40) for value in values)})"
+
+
+def unseen_categories(rows: list[dict], known: dict[str, list[str]]) -> list[tuple[int, str]]:
+    """(row number, feature) of each category in `rows` that the model never saw."""
+    return [
+        (number, column)
+        for number, row in enumerate(rows)
+        for column, values in known.items()
+        if row.get(column) is not None and str(row[column]) not in values
+    ]
 
 
 def as_numbers(values: pd.Series) -> pd.Series:
