@@ -347,53 +347,56 @@ def info() -> None:
 def sql_list(params: ParamsOption = None) -> None:
     """List the SQL models in run order, with their layer and file."""
     from .config import load_params
-    from .data.sql import SqlProject
+    from .data import sql_project
+    from .paths import SQL_DIR
 
     with reported_errors():
-        project = SqlProject(project_root(), load_params(params))
-        ordered = project.order(project.models())
+        ordered = sql_project.models(project_root(), load_params(params))
     for model in ordered:
-        typer.echo(f"{model.layer:<9} {model.name:<28} {model.path.relative_to(project.root)}")
+        typer.echo(f"{model.layer:<9} {model.name:<28} {SQL_DIR / model.path}")
 
 
 @sql_app.command("show")
 def sql_show(
     model: Annotated[str, typer.Argument(help="model name, e.g. stg_customers")],
     dialect: Annotated[
-        str, typer.Option(help=f"engine to translate for: {', '.join(SQL_DIALECTS)}")
-    ] = "duckdb",
+        str | None,
+        typer.Option(
+            help=f"engine to translate for: {', '.join(SQL_DIALECTS)} (default: sql.engine)"
+        ),
+    ] = None,
     params: ParamsOption = None,
 ) -> None:
-    """Print a model rendered and translated for an engine (the salt is masked)."""
+    """Print a model as dbt compiles it for sql.engine, or translated for another engine (the
+    salt is masked)."""
     from .config import load_params
-    from .data.sql import SqlProject
+    from .data import sql_project
 
     with reported_errors():
-        if dialect not in SQL_DIALECTS:
+        if dialect is not None and dialect not in SQL_DIALECTS:
             raise ProjectError(f"unknown dialect '{dialect}': use one of {', '.join(SQL_DIALECTS)}")
-        project = SqlProject(project_root(), load_params(params))
-        found = {m.name: m for m in project.models()}
-        if model not in found:
+        root, loaded = project_root(), load_params(params)
+        if model not in {found.name for found in sql_project.models(root, loaded)}:
             raise ProjectError(f"no model '{model}': `{PROGRAM} sql list` shows them")
-        typer.echo(project.compile(found[model].path, dialect).replace(project.salt, "<salt>"))
+        code = sql_project.compiled(root, loaded, (model,))[model]
+        if dialect is not None and dialect != loaded.sql.engine:
+            code = sql_project.translate(code, dialect, read=loaded.sql.engine)
+    typer.echo(sql_project.masked(code))
 
 
 @sql_app.command("test")
 def sql_test(params: ParamsOption = None) -> None:
-    """Run every model on DuckDB, then the assertions in sql/tests/ (each must return no rows)."""
+    """Build every model on sql.engine and run the assertions of sql/tests/ (dbt build; each
+    must return no rows); writes no data files."""
     from .config import load_params
-    from .data.sql import SqlProject
+    from .data import sql_project
 
     with reported_errors():
-        project = SqlProject(project_root(), load_params(params))
-        connection = project.connect()
-        project.run(connection)
-        failures = project.failing_tests(connection)
-    for path in project.tests():
-        status = f"FAILED ({failures[path.name]} rows)" if path.name in failures else "passed"
-        typer.echo(f"{path.name:<45} {status}")
-    if failures:
-        raise typer.Exit(code=1)
+        run = sql_project.build(project_root(), load_params(params), export=False)
+        for name, rows in sorted(run.tests.items()):
+            status = {0: "passed", -1: "could not run"}.get(rows, f"FAILED ({rows} rows)")
+            typer.echo(f"{name:<45} {status}")
+        sql_project.checked(run)
 
 
 @registry_app.command("show")

@@ -1,7 +1,7 @@
 """The pipeline's stages, one module each: read the inputs, call the core (data/, models/,
 governance/), write the outputs. The core takes data and returns data; the only other code
-that touches storage is the adapters whose job it is: data/sql.py (the SQL files, and the
-tables DuckDB writes) and models/registry.py (MLflow).
+that touches storage is the adapters whose job it is: data/sql_project.py (dbt on the SQL
+engine, and the tables it builds) and models/registry.py (MLflow).
 
 Each module has `INPUTS` and `OUTPUTS` (paths from paths.py; dvc.yaml declares the same) and
 `run(root, params) -> list[Path]`. It imports pandas, scikit-learn or MLflow only if it uses
