@@ -33,6 +33,9 @@ DBT_FLAGS = (
     "--no-use-colors",
     "--no-write-json",  # manifest.json and run_results.json: nothing here reads them
 )
+# For commands whose output is ours to print: `--quiet` would still print a compiled node,
+# salt and all; problems come back in dbt's result either way.
+SILENT = ("--log-level", "none")
 PASSED = {"success", "pass"}
 SALT_VARIABLE = "PSEUDONYMISATION_SALT"  # read by sql/macros/pseudonymise.sql
 
@@ -150,7 +153,7 @@ def dbt_vars(params: Params) -> dict:
 
 def models(root: Path, params: Params) -> list[SqlModel]:
     """Every model of sql/, each after the models it refs (dbt parses the project)."""
-    result = invoke(root, params, ["parse", "--quiet"])
+    result = invoke(root, params, ["parse", *SILENT])
     if not result.success:
         raise ProjectError(f"dbt could not parse sql/: see {DBT_TARGET}/dbt.log")
     nodes = {uid: n for uid, n in result.result.nodes.items() if n.resource_type == "model"}
@@ -161,7 +164,7 @@ def models(root: Path, params: Params) -> list[SqlModel]:
 
 def compiled(root: Path, params: Params, select: tuple[str, ...] = ()) -> dict[str, str]:
     """Each model and test of sql/ (or those `select` names) as the engine runs it: `dbt compile`."""
-    args = ["compile", "--quiet", *(["--select", *select] if select else [])]
+    args = ["compile", *SILENT, *(["--select", *select] if select else [])]
     result = invoke(root, params, args)
     if not result.success:
         raise ProjectError(*(outcome(result).problems or [f"dbt could not compile sql/: {select}"]))
