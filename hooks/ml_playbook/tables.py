@@ -1,6 +1,6 @@
 """Tables (CSV, TSV, Parquet) as DuckDB relations: the one place that knows which files are
 tables and how to read them. The PII scan reads tables through it, and so does the generated
-project (its SQL runner and stages import it from here).
+project (its SQL engine sessions and stages import it from here).
 
 DuckDB is imported by the callers, not here: this module only writes SQL.
 """

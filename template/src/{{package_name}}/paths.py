@@ -1,6 +1,6 @@
 """Where the project keeps things, found once here: every path is relative to the project root.
 
-The stages, the SQL runner, the CLI's defaults and the tests read these names; dvc.yaml
+The stages, the SQL layer (dbt), the CLI's defaults and the tests read these names; dvc.yaml
 declares the same paths (tests/test_dvc_pipeline.py keeps the two in step).
 """
 
@@ -17,7 +17,7 @@ RAW_DIR = Path("data/raw")
 RAW_TABLES = {"customers": RAW_DIR / "customers.parquet", "activity": RAW_DIR / "activity.parquet"}
 INTERIM_DIR = Path("data/interim")
 PROCESSED_DIR = Path("data/processed")
-# Where the SQL runner writes each model layer's tables, as <model>.parquet.
+# Where each model layer's tables are written (from what dbt built), as <model>.parquet.
 SQL_LAYER_OUTPUT = {"staging": INTERIM_DIR, "features": INTERIM_DIR, "sets": PROCESSED_DIR}
 FEATURES = INTERIM_DIR / "feat_customer_month.parquet"
 TRAINING_SET = PROCESSED_DIR / "set_train.parquet"
