@@ -52,6 +52,18 @@ def _echo_frame(frame, max_rows: int = 40) -> None:
     typer.echo(frame.to_string(index=False, max_rows=max_rows, float_format="{:.4f}".format))
 
 
+def option_pairs(texts: list[str], option: str, form: str, example: str) -> dict[str, str]:
+    """The `key=value` pairs of a repeatable option (--where, --param, --tag); a malformed one
+    is an error that names the option and shows how to write it."""
+    pairs = {}
+    for text in texts:
+        key, equals, value = text.partition("=")
+        if not equals or not key.strip():
+            raise ProjectError(f"{option} '{text}': write {form}, e.g. {example}")
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
 @app.command("sets")
 def sets_command(params: ParamsOption = None) -> None:
     """List the test sets: name, where the rows come from, slice columns, owner."""
@@ -227,12 +239,12 @@ def mistakes_command(
     Also where the errors fall across the set's slices (mean loss per slice value).
     """
     from . import references, reports
-    from .mistakes import loss_by_slice, mistakes, mistakes_figure, parse_filters
+    from .mistakes import loss_by_slice, mistakes, mistakes_figure
     from .sets import score_set, select
 
     with _errors():
         root, loaded = _setup(params)
-        filters = parse_filters(where or [])
+        filters = option_pairs(where or [], "--where", "column=value", "country=KR")
         spec = select(loaded.test_sets, [test_set] if test_set else None)[0]
         chosen = references.load(root, loaded.registry.model_name, model)
         table = mistakes(score_set(root, loaded, chosen.model, spec), loaded.task, filters)
@@ -292,12 +304,11 @@ def attribute_command(
     from . import references, reports
     from .attributions import attribute, example_figure, example_table
     from .examples import gather
-    from .mistakes import parse_filters
     from .sets import read_set, select
 
     with _errors():
         root, loaded = _setup(params)
-        filters = parse_filters(where or [])
+        filters = option_pairs(where or [], "--where", "column=value", "country=KR")
         chosen = references.load(root, loaded.registry.model_name, model)
         if data is not None:
             frame, source = gather([data], [], loaded.train, chosen.model), str(data)
@@ -366,7 +377,6 @@ def history_command(
         history_figure,
         load_runs,
         metric_history,
-        parse_pairs,
         summary,
     )
     from .references import parse_moment, registry_client
@@ -378,8 +388,8 @@ def history_command(
             load_runs(root, loaded.registry.model_name),
             since=parse_moment(since, end_of_day=False) if since else None,
             until=parse_moment(until) if until else None,
-            params=parse_pairs(param or [], "--param"),
-            tags=parse_pairs(tag or [], "--tag"),
+            params=option_pairs(param or [], "--param", "key=value", "train.model=linear"),
+            tags=option_pairs(tag or [], "--tag", "key=value", "owner=data-science"),
         )
         changes = champion_changes(
             recorded_moves(registry_client(root), loaded.registry.model_name)

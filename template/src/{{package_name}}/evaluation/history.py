@@ -13,17 +13,6 @@ from ..errors import ProjectError
 SUMMARY_STATISTICS = ["count", "mean", "std", "min", "max"]
 
 
-def parse_pairs(texts: list[str], option: str) -> dict[str, str]:
-    """`key=value` pairs from a repeatable option; a malformed one names the option."""
-    pairs = {}
-    for text in texts:
-        key, equals, value = text.partition("=")
-        if not equals or not key.strip():
-            raise ProjectError(f"{option} '{text}': write key=value, e.g. train.model=linear")
-        pairs[key.strip()] = value.strip()
-    return pairs
-
-
 def load_runs(root, experiment: str) -> pd.DataFrame:
     """Every run of the experiment (named after the registered model), oldest first."""
     import mlflow

@@ -23,17 +23,6 @@ def row_loss(task: str, label, scores) -> np.ndarray:
     return (scores - label) ** 2
 
 
-def parse_filters(filters: list[str]) -> dict[str, str]:
-    """`column=value` pairs (from --where); a malformed one is an error."""
-    parsed = {}
-    for text in filters:
-        column, equals, value = text.partition("=")
-        if not equals or not column.strip():
-            raise ProjectError(f"--where '{text}': write column=value, e.g. country=KR")
-        parsed[column.strip()] = value.strip()
-    return parsed
-
-
 def mistakes(result: SetScores, task: str, where: dict[str, str] | None = None) -> pd.DataFrame:
     """Every row of the set with its prediction and loss, most wrong first; `where` keeps the
     rows whose columns equal the given values (compared as text, so country=KR and plan=basic
