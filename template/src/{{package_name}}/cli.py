@@ -206,49 +206,50 @@ def predict(
     typer.echo(f"report: {page.relative_to(root)}")
 
 
+LabelledData = Annotated[
+    Path, typer.Argument(help="CSV, Parquet, JSON or JSON Lines with the features and the label")
+]
+
+
+def _model_and_data(data: Path, model: str, params: Path | None):
+    """params.yaml, the chosen model and `data` checked as that model's input."""
+    from .config import load_params
+    from .evaluation import references
+    from .evaluation.examples import gather
+
+    loaded = load_params(params)
+    chosen = references.load(project_root(), loaded.registry.model_name, model)
+    return loaded, chosen, gather([data], [], loaded.train, chosen.model)
+
+
 @app.command()
 def score(
-    data: Annotated[
-        Path,
-        typer.Argument(help="CSV, Parquet, JSON or JSON Lines with the features and the label"),
-    ],
+    data: LabelledData,
     model: ReferenceOption = DEFAULT_MODEL,
     params: ParamsOption = None,
 ) -> None:
     """Compute the standard metrics of the model on a chosen data set."""
-    from .config import load_params
-    from .evaluation import references
-    from .evaluation.examples import gather
     from .models.analysis import metrics
 
     with reported_errors():
-        root, loaded = project_root(), load_params(params)
-        chosen = references.load(root, loaded.registry.model_name, model)
-        values = metrics(loaded, chosen.model, gather([data], [], loaded.train, chosen.model))
+        loaded, chosen, frame = _model_and_data(data, model, params)
+        values = metrics(loaded, chosen.model, frame)
     for name, value in values.items():
         typer.echo(f"{name:>18}: {value:.4f}")
 
 
 @app.command()
 def explain(
-    data: Annotated[
-        Path,
-        typer.Argument(help="CSV, Parquet, JSON or JSON Lines with the features and the label"),
-    ],
+    data: LabelledData,
     top: Annotated[int, typer.Option(min=1, help="how many features to show")] = 10,
     model: ReferenceOption = DEFAULT_MODEL,
     params: ParamsOption = None,
 ) -> None:
     """Show which features most influence the model's predictions on a data set."""
-    from .config import load_params
-    from .evaluation import references
-    from .evaluation.examples import gather
     from .models.analysis import feature_importance
 
     with reported_errors():
-        root, loaded = project_root(), load_params(params)
-        chosen = references.load(root, loaded.registry.model_name, model)
-        frame = gather([data], [], loaded.train, chosen.model)
+        loaded, chosen, frame = _model_and_data(data, model, params)
         importance = feature_importance(loaded, chosen.model, frame)
     typer.echo(
         f"permutation importance (how much {loaded.evaluate.primary_metric} worsens when shuffled):"
