@@ -114,9 +114,15 @@ def write_sample(folder: Path, megabytes: int) -> tuple[Path, Path]:
 
 
 def presidio_analyzer():
-    import spacy
-    from presidio_analyzer import AnalyzerEngine
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    try:
+        import spacy
+        from presidio_analyzer import AnalyzerEngine
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    except ImportError as missing:
+        raise SystemExit(
+            f"--presidio needs Presidio ({missing.name} is not installed): run "
+            "`uv run --with presidio-analyzer python -m benchmarks.pii --presidio`"
+        ) from None
 
     class BlankSpacy(SpacyNlpEngine):
         def load(self):
