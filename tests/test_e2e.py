@@ -75,6 +75,10 @@ def test_the_readme_commands_leave_a_locked_committed_project(project_after_read
     project = project_after_readme
 
     assert (project / "uv.lock").is_file()
+    # The project starts with the lock this release was tested with, and it was current:
+    # installing took its versions as they were, without resolving them again.
+    assert output_of(["git", "ls-files", "uv.lock"], project).strip() == "uv.lock"
+    assert output_of(["git", "status", "--porcelain", "--", "uv.lock"], project) == ""
     assert (project / "dvc.lock").is_file()
     assert (project / ".git/hooks/pre-commit").is_file()
     assert output_of(["git", "log", "--oneline"], project).strip()
