@@ -28,7 +28,9 @@ from copier import run_copy
 from devtools.template_clone import TEMPLATE_ROOT, make_tagged_clone
 
 # Rendered only when copier knows the template's commit: the lock names it.
-LOCK_TEMPLATE = TEMPLATE_ROOT / "template" / "{% if _copier_conf.vcs_ref_hash %}uv.lock{% endif %}.jinja"
+LOCK_TEMPLATE = (
+    TEMPLATE_ROOT / "template" / "{% if _copier_conf.vcs_ref_hash %}uv.lock{% endif %}.jinja"
+)
 HEADER = "{%- from 'includes/release.jinja' import template_ref with context -%}\n"
 SOURCE = "{{ template_repo_url }}?rev={{ template_ref() }}"
 COMMIT = "{{ _copier_conf.vcs_ref_hash }}"
@@ -59,8 +61,8 @@ def as_template(text: str, project: Path) -> str:
     if commit is None:
         sys.exit("the default project's uv.lock does not name the hook package's commit")
     expressions = {
-        f'{source["git"]}?rev={source["rev"]}#{commit.group(1)}': f"{SOURCE}#{COMMIT}",
-        f'{source["git"]}?rev={source["rev"]}': SOURCE,
+        f"{source['git']}?rev={source['rev']}#{commit.group(1)}": f"{SOURCE}#{COMMIT}",
+        f"{source['git']}?rev={source['rev']}": SOURCE,
         f'name = "{pyproject["project"]["name"]}"': 'name = "{{ project_slug }}"',
     }
     pattern = re.compile("|".join(re.escape(key) for key in sorted(expressions, key=len)[::-1]))
@@ -88,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         project = render_default_project(Path(folder))
         written = as_template(lock(project, args.upgrade), project)
     LOCK_TEMPLATE.write_text(written)
-    print(f"wrote {LOCK_TEMPLATE.relative_to(TEMPLATE_ROOT)} ({written.count('[[package]]')} packages)")
+    print(
+        f"wrote {LOCK_TEMPLATE.relative_to(TEMPLATE_ROOT)} ({written.count('[[package]]')} packages)"
+    )
     return 0
 
 
