@@ -25,6 +25,13 @@ def template(tmp_path):
     return make_tagged_clone(tmp_path / "ml-playbook", tag="v1.0.0")
 
 
+def head_commit(repo) -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
 def render(template, destination, **options):
     run_copy(f"git+{template.as_uri()}", destination, defaults=True, quiet=True, **options)
     return destination
@@ -43,6 +50,33 @@ def test_the_url_is_the_canonical_one_for_a_folder_outside_git(template, tmp_pat
     run_copy(str(folder), tmp_path / "project", defaults=True, quiet=True)
 
     assert pins(tmp_path / "project")[2] == "https://github.com/ml-playbook/ml-playbook"
+
+
+def locked_sources(project) -> tuple[str, str]:
+    """(the hook package's git source, the project's own name) as the project's uv.lock has them."""
+    packages = tomllib.loads((project / "uv.lock").read_text())["package"]
+    hooks = next(package for package in packages if package["name"] == "ml-playbook")
+    own = next(package for package in packages if package["source"] == {"editable": "."})
+    return hooks["source"]["git"], own["name"]
+
+
+def test_the_starting_lock_names_the_pinned_release_its_commit_and_the_project(template, tmp_path):
+    commit = head_commit(template)
+
+    project = render(template, tmp_path / "project", data={"project_name": "Churn Forecast"})
+
+    assert locked_sources(project) == (f"{template.as_uri()}?rev=v1.0.0#{commit}", "churn-forecast")
+
+
+def test_a_folder_outside_git_gets_no_starting_lock(template, tmp_path):
+    folder = tmp_path / "unpacked"
+    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".git"))
+
+    run_copy(str(folder), tmp_path / "project", defaults=True, quiet=True)
+
+    # A lock names the hook package's commit, which a folder outside git does not have.
+    assert not (tmp_path / "project" / "uv.lock").exists()
+    assert (tmp_path / "project" / "pyproject.toml").is_file()
 
 
 def test_a_relative_source_is_refused_with_what_to_type_instead(template, tmp_path, monkeypatch):
@@ -80,14 +114,13 @@ def test_a_release_tag_pins_both_to_the_tag(template, tmp_path):
 def test_a_commit_past_the_tag_pins_both_to_its_full_hash(template, tmp_path):
     (template / "CHANGELOG.md").write_text("unreleased\n")
     commit_and_tag(template, "not-a-release", "unreleased change")
-    head = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=template, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    head = head_commit(template)
 
     project = render(template, tmp_path / "project", vcs_ref="HEAD")
 
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] != "v1.0.0"
     assert pins(project)[:2] == (head, head)
+    assert locked_sources(project)[0] == f"{template.as_uri()}?rev={head}#{head}"
     # ...and the project's own detect-secrets hook does not take the hash for a secret.
     secrets = subprocess.run(
         ["detect-secrets-hook", "--", "pyproject.toml", ".pre-commit-config.yaml"],
@@ -120,6 +153,22 @@ def test_copier_update_moves_both_pins_to_the_new_release(template, tmp_path):
     assert pins(project) == ("v1.1.0", "v1.1.0", template.as_uri())
     assert not list(project.rglob("*.rej"))
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
+
+
+def test_copier_update_leaves_the_projects_lock_to_uv(template, tmp_path):
+    project = render(template, tmp_path / "project")
+    lock = project / "uv.lock"
+    lock.write_text(lock.read_text() + "# the team's lock, after adding a dependency\n")
+    commit_all(project)
+    (template / "CHANGELOG.md").write_text("v1.1.0\n")
+    commit_and_tag(template, "v1.1.0", "Release v1.1.0")
+
+    run_update(project, defaults=True, overwrite=True, quiet=True)
+
+    # The pins moved; the lock is the project's own, and its next `uv sync` re-locks the pin.
+    assert pins(project)[0] == "v1.1.0"
+    assert lock.read_text().endswith("# the team's lock, after adding a dependency\n")
+    assert "?rev=v1.0.0#" in lock.read_text()
 
 
 def commit_all(project) -> None:
