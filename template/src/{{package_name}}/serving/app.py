@@ -80,7 +80,7 @@ def create_app(
     ) -> Any:
         """Predict for one row or a batch; the response names the model version that answered."""
         rows = rows_of(body)
-        refuse_unseen_categories(rows, batch=hasattr(body, "rows"), model=slot.current.model)
+        refuse_unseen_categories(rows, batch=hasattr(body, "rows"), known=slot.current.categories)
         served, scores = await batcher.predict(rows)
         request.state.served = (served.version, rows, scores)
         content = {
@@ -135,13 +135,12 @@ def create_app(
     return app
 
 
-def refuse_unseen_categories(rows: list[dict], batch: bool, model) -> None:
-    """A 422 for a category the served model was not trained on: the schema may leave a
-    feature open (any country), but the model would silently read such a value as none of
-    its categories, and `predict` refuses it the same way."""
-    from ..evaluation.examples import known_categories, never_seen, unseen_categories
+def refuse_unseen_categories(rows: list[dict], batch: bool, known: dict[str, list[str]]) -> None:
+    """A 422 for a category the served model was not trained on (`known`): the schema may
+    leave a feature open (any country), but the model would silently read such a value as
+    none of its categories, and `predict` refuses it the same way."""
+    from ..evaluation.examples import never_seen, unseen_categories
 
-    known = known_categories(model)
     if unseen := unseen_categories(rows, known):
         raise RequestValidationError(
             [

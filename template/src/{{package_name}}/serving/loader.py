@@ -4,7 +4,7 @@ never a half-loaded one. A poller reloads when the alias moves."""
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,8 @@ class LoadedModel:
     version: str
     alias: str | None
     model: Any
+    # Each categorical feature's values the model knows (read once, when it is loaded).
+    categories: dict[str, list[str]] = field(default_factory=dict)
 
 
 def resolve(root: Path, name: str, alias: str | None, version: str | None) -> str:
@@ -45,11 +47,13 @@ def resolve(root: Path, name: str, alias: str | None, version: str | None) -> st
 def load(root: Path, name: str, alias: str | None, version: str) -> LoadedModel:
     import mlflow.sklearn
 
+    from ..evaluation.examples import known_categories
     from ..models.registry import use_store
 
     use_store(root)
     model = mlflow.sklearn.load_model(f"models:/{name}/{version}")
-    return LoadedModel(name=name, version=version, alias=alias, model=model)
+    categories = known_categories(model)  # not per request: every request is checked against them
+    return LoadedModel(name=name, version=version, alias=alias, model=model, categories=categories)
 
 
 class ModelSlot:
