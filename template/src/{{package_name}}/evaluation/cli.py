@@ -64,6 +64,11 @@ def option_pairs(texts: list[str], option: str, form: str, example: str) -> dict
     return pairs
 
 
+def where_pairs(texts: list[str] | None) -> dict[str, str]:
+    """The `--where column=value` filters of `mistakes` and `attribute`."""
+    return option_pairs(texts or [], "--where", "column=value", "country=KR")
+
+
 @app.command("sets")
 def sets_command(params: ParamsOption = None) -> None:
     """List the test sets: name, where the rows come from, slice columns, owner."""
@@ -244,7 +249,7 @@ def mistakes_command(
 
     with _errors():
         root, loaded = _setup(params)
-        filters = option_pairs(where or [], "--where", "column=value", "country=KR")
+        filters = where_pairs(where)
         spec = select(loaded.test_sets, [test_set] if test_set else None)[0]
         chosen = references.load(root, loaded.registry.model_name, model)
         table = mistakes(score_set(root, loaded, chosen.model, spec), loaded.task, filters)
@@ -308,7 +313,7 @@ def attribute_command(
 
     with _errors():
         root, loaded = _setup(params)
-        filters = option_pairs(where or [], "--where", "column=value", "country=KR")
+        filters = where_pairs(where)
         chosen = references.load(root, loaded.registry.model_name, model)
         if data is not None:
             frame, source = gather([data], [], loaded.train, chosen.model), str(data)
