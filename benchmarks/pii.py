@@ -24,8 +24,9 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
-from ml_playbook import pii
-from ml_playbook.pii_scan import scan_table
+
+from ml_playbook.governance import pii
+from ml_playbook.governance.pii_scan import scan_table
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 CORPORA = ("pii_corpus.yaml", "pii_corpus_generated.yaml")

@@ -104,7 +104,7 @@ def test_reserved_names_are_not_questions_that_data_could_override():
 
 
 def test_the_author_name_is_long_enough_to_sign_off_a_provenance_record():
-    from ml_playbook.provenance import schema
+    from ml_playbook.governance.provenance import schema
 
     validators = _jinja_module("includes/validators.jinja")
     shortest = schema()["properties"]["sign_off"]["properties"]["reviewer"]["minLength"]
@@ -114,7 +114,7 @@ def test_the_author_name_is_long_enough_to_sign_off_a_provenance_record():
 
 
 def test_contact_answers_refuse_what_check_process_doc_calls_a_placeholder():
-    from ml_playbook.check_process_doc import PLACEHOLDER
+    from ml_playbook.hooks.check_process_doc import PLACEHOLDER
 
     validators = _jinja_module("includes/validators.jinja")
 
@@ -130,7 +130,7 @@ def test_contact_answers_refuse_what_check_process_doc_calls_a_placeholder():
 def test_an_accepted_address_is_found_whole_by_check_pii(address):
     # .pii-allowlist silences exact values, so the address an answer gives must be what the
     # detector finds, not a part of it.
-    from ml_playbook import pii
+    from ml_playbook.governance import pii
 
     validators = _jinja_module("includes/validators.jinja")
 

@@ -17,7 +17,7 @@ def module_name(hook_id: str) -> str:
 
 def test_every_hook_is_a_python_module_with_main():
     for hook in MANIFEST:
-        module = importlib.import_module(f"ml_playbook.{module_name(hook['id'])}")
+        module = importlib.import_module(f"ml_playbook.hooks.{module_name(hook['id'])}")
 
         assert hook["language"] == "python"
         assert hook["entry"] == hook["id"]
@@ -28,7 +28,7 @@ def test_every_hook_has_a_console_script():
     pyproject = (TEMPLATE_ROOT / "pyproject.toml").read_text()
 
     for hook_id in HOOK_IDS:
-        assert f'{hook_id} = "ml_playbook.{module_name(hook_id)}:main"' in pyproject
+        assert f'{hook_id} = "ml_playbook.hooks.{module_name(hook_id)}:main"' in pyproject
 
 
 def test_the_readme_lists_exactly_the_manifest_hooks():

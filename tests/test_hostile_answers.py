@@ -391,7 +391,7 @@ def test_codeowners_hold_only_valid_owners(hostile):
 
 
 def test_provenance_records_are_valid_and_signed_off(hostile):
-    from ml_playbook.provenance import load_record
+    from ml_playbook.governance.provenance import load_record
 
     _, root, _ = hostile
     records = sorted((root / "data/sources").glob("*.yml"))

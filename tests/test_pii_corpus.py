@@ -7,9 +7,9 @@ libphonenumber example numbers, Faker).
 """
 
 import pytest
-from ml_playbook import pii
 
 from benchmarks.pii import load_corpus, print_scores, score, totals
+from ml_playbook.governance import pii
 
 POSITIVES, NEGATIVES = load_corpus()
 REGIONS = pii.DEFAULT_PHONE_REGIONS  # the corpus is labelled for the default setting

@@ -53,7 +53,7 @@ RUNS = {
 
 SCAN = """
 import sys
-from ml_playbook import pii
+from ml_playbook.governance import pii
 text = sys.stdin.read()
 print(sum(1 for _ in pii.find(text)))
 """

@@ -12,8 +12,9 @@ import phonenumbers
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from ml_playbook import pii
 from stdnum import iban as iban_number
+
+from ml_playbook.governance import pii
 
 REGIONS = pii.DEFAULT_PHONE_REGIONS
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,7 +4,8 @@ import random
 
 import pandas as pd
 import pytest
-from ml_playbook.pii_scan import ScanError, scan_path, scan_table
+
+from ml_playbook.governance.pii_scan import ScanError, scan_path, scan_table
 
 PEOPLE = pd.DataFrame(
     {
@@ -125,7 +126,7 @@ def test_a_file_name_with_quotes_is_read_as_data(tmp_path):
 
 
 def test_phone_regions_come_from_the_project_setting(tmp_path, monkeypatch, capsys):
-    from ml_playbook import pii
+    from ml_playbook.governance import pii
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[tool.ml-playbook]\npii-phone-regions = ["KR"]\n')

@@ -5,7 +5,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from ml_playbook import tables
+
+from ml_playbook.governance import tables
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".tsv", ".parquet", ".pq", ".CSV"])

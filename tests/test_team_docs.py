@@ -281,7 +281,7 @@ def test_contacts_and_runbook_name_the_channel_and_the_escalation(render):
 
 
 def test_the_process_document_passes_its_own_hook(project, monkeypatch, capsys):
-    from ml_playbook.check_process_doc import main
+    from ml_playbook.hooks.check_process_doc import main
 
     _, root = project
     monkeypatch.chdir(root)

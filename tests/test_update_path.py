@@ -12,7 +12,6 @@ import subprocess
 import pytest
 import yaml
 from copier.errors import UnsafeTemplateError, UserMessageError
-from ml_playbook import check_update_leftovers
 
 from devtools import question_rule
 from devtools import release_history as releases
@@ -30,6 +29,7 @@ from devtools.update_scenarios import (
     team_edits,
     update,
 )
+from ml_playbook.hooks import check_update_leftovers
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ same code as the pre-commit hooks) run over every file git tracks, so CI enforce
 import subprocess
 
 import pytest
-from ml_playbook import (
+from ml_playbook.hooks import (
     check_data_files,
     check_notebooks,
     check_sql_in_python,

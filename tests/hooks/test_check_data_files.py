@@ -1,6 +1,6 @@
 import os
 
-from ml_playbook.check_data_files import main
+from ml_playbook.hooks.check_data_files import main
 
 
 def test_docs_dvc_pointers_records_and_small_samples_pass(repo):

@@ -2,7 +2,8 @@ import os
 import textwrap
 
 import pytest
-from ml_playbook.check_data_records import main
+
+from ml_playbook.hooks.check_data_records import main
 
 RECORD = """
 name: customers

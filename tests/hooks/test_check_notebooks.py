@@ -1,7 +1,8 @@
 import json
 
 import pytest
-from ml_playbook.check_notebooks import main
+
+from ml_playbook.hooks.check_notebooks import main
 
 
 def notebook(outputs: bool) -> str:

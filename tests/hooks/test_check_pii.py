@@ -2,7 +2,8 @@ import codecs
 import os
 
 import pytest
-from ml_playbook.check_pii import main
+
+from ml_playbook.hooks.check_pii import main
 
 
 def test_clean_text_passes(repo):

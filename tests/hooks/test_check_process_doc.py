@@ -1,6 +1,6 @@
 import os
 
-from ml_playbook.check_process_doc import main
+from ml_playbook.hooks.check_process_doc import main
 
 ANSWERED = """# Process
 

@@ -1,5 +1,6 @@
 import pytest
-from ml_playbook.check_sql_in_python import main
+
+from ml_playbook.hooks.check_sql_in_python import main
 
 LONG_QUERY = '''
 QUERY = """

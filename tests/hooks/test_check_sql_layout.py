@@ -1,4 +1,4 @@
-from ml_playbook.check_sql_layout import main
+from ml_playbook.hooks.check_sql_layout import main
 
 
 def test_models_in_their_layer_with_its_prefix_pass(repo, capsys):

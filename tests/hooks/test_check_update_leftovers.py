@@ -1,6 +1,6 @@
 import os
 
-from ml_playbook.check_update_leftovers import main
+from ml_playbook.hooks.check_update_leftovers import main
 
 
 def test_clean_files_pass_including_markdown_underlines(repo):

@@ -4,19 +4,9 @@ echoed back fits on one line."""
 import os
 
 import pytest
-from ml_playbook._common import (
-    Note,
-    NotRegular,
-    Skip,
-    TooLarge,
-    clip,
-    parse,
-    parser,
-    posix,
-    read_text,
-    report,
-    shown,
-)
+
+from ml_playbook.files import Note, NotRegular, Skip, TooLarge, clip, posix, read_text, shown
+from ml_playbook.hooks._cli import parse, parser, report
 
 
 def hook_parser():
@@ -154,7 +144,7 @@ def test_a_reader_that_stops_early_gets_no_traceback_and_the_verdict_stands(tmp_
 
     noisy = tmp_path / "notes.txt"
     noisy.write_text("".join(f"mail user{n}@example.com\n" for n in range(20_000)))  # pii: allow
-    script = "from ml_playbook.check_pii import main; raise SystemExit(main())"
+    script = "from ml_playbook.hooks.check_pii import main; raise SystemExit(main())"
 
     done = subprocess.run(
         f"{sys.executable} -c '{script}' {noisy} | head -1; exit ${{PIPESTATUS[0]}}",

@@ -1,10 +1,9 @@
 """The facts hooks and generated projects share (ml_playbook.conventions) agree with the places
 that state them for users: copier.yml's dialect question and the generated sql/ layers."""
 
-from ml_playbook.conventions import SQL_DIALECTS, SQL_LAYER_PREFIXES, SQL_MODEL_LAYERS
-
 from devtools.copier_questions import load_copier_config
 from devtools.template_clone import TEMPLATE_ROOT
+from ml_playbook.conventions import SQL_DIALECTS, SQL_LAYER_PREFIXES, SQL_MODEL_LAYERS
 
 
 def test_copier_offers_exactly_the_dialects_projects_accept():

@@ -9,21 +9,19 @@ import itertools
 import os
 from collections.abc import Iterator, Sequence
 
-from . import pii
-from ._common import (
+from ..files import (
     Note,
     NotRegular,
     Skip,
     TooLarge,
     argument,
     clip,
-    parse,
-    parser,
     read_text,
-    report,
     require_regular,
     shown,
 )
+from ..governance import pii
+from ._cli import parse, parser, report
 
 MAX_BYTES = 5 * 1024 * 1024  # larger files are data, and data goes through DVC
 

@@ -10,8 +10,9 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 
-from ._common import argument, parse, parser, posix, report, shown
-from .provenance import is_data_metadata
+from ..files import argument, posix, shown
+from ..governance.provenance import is_data_metadata
+from ._cli import parse, parser, report
 
 DATA_SUFFIXES = {
     ".arrow", ".avro", ".csv", ".db", ".duckdb", ".dta", ".feather", ".h5", ".hdf5",

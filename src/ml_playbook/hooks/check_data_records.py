@@ -9,8 +9,9 @@ files are still checked.
 
 from collections.abc import Iterator, Sequence
 
-from . import provenance
-from ._common import Note, NotRegular, Skip, clip, parse, parser, posix, read_text, report, shown
+from ..files import Note, NotRegular, Skip, clip, posix, read_text, shown
+from ..governance import provenance
+from ._cli import parse, parser, report
 
 NOT_DATA_SETS = ("data/reports/",)
 MAX_BYTES = 2 * 1024 * 1024  # DVC files are pages of YAML, not megabytes
@@ -77,7 +78,7 @@ def _stage_outs(document: object) -> list[str]:
 
 def declared_outs(name: str) -> list[str]:
     """The data paths a .dvc file or dvc.yaml declares, relative to the project."""
-    from . import safe_yaml  # imports yaml: only when a DVC file is passed
+    from ..governance import safe_yaml  # imports yaml: only when a DVC file is passed
 
     text = read_text(name, MAX_BYTES)
     if text is None:

@@ -11,7 +11,7 @@ the result could run out of stack or memory. Dates stay text: the schema checks 
 
 import yaml
 
-from ._common import clip
+from ..files import clip
 
 MAX_DEPTH = 64  # records and DVC files nest 3 or 4 levels
 MAX_NODES = 100_000  # after alias expansion; a large dvc.yaml holds a few thousand

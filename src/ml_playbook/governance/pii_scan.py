@@ -8,7 +8,7 @@ runs in Python on each distinct sampled value. Counts are exact when a column ha
 `SAMPLE` candidates, else scaled from the sample. Columns typed as numbers with a fraction,
 dates, times or booleans are skipped: they cannot hold a direct identifier.
 
-Text files are read like the pre-commit hook reads them (`_common.read_text`: regular files
+Text files are read like the pre-commit hook reads them (`files.read_text`: regular files
 only, UTF-8 or a UTF-16/32 byte-order mark, binaries skipped) and scanned line by line.
 DuckDB is imported only for tables.
 """
@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import _common, pii, tables
+from .. import files
+from . import pii, tables
 
 SAMPLE = 2000
 TEXT_LIMIT = 256 * 1024 * 1024  # a text file larger than this is data: scan it as a table
@@ -140,8 +141,8 @@ def scan_text(
     path: Path, allowlist: frozenset[str] = frozenset(), regions: tuple[str, ...] | None = None
 ) -> list[Finding]:
     try:
-        text = _common.read_text(str(path), TEXT_LIMIT)
-    except _common.Skip as skipped:
+        text = files.read_text(str(path), TEXT_LIMIT)
+    except files.Skip as skipped:
         raise ScanError(str(skipped)) from None
     if text is None:
         return []  # binary

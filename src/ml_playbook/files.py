@@ -1,21 +1,13 @@
-"""What every hook shares: reading the file arguments, reading files safely, and reporting
-problems one per line.
-
-File names are data, never options: pre-commit appends the staged names after the hook's
-`args`, so a file called `-h` or `--rf.py` must be checked, not obeyed. `parse()` therefore
-reads as options only the option strings the hook declares, before the first file name and
-only when no file of that name exists (`--help` only as the sole argument); everything else
-is a file name.
+"""Reading files safely, as every hook and the PII scan do: regular files only (a FIFO or a
+dangling symlink is noted, never opened for reading), bounded in size, text in UTF-8 (or with a
+byte-order mark); and showing names and contents on one line.
 """
 
-import argparse
 import codecs
 import errno
 import os
 import shlex
 import stat
-import sys
-from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
 SNIFF_BYTES = 8192  # a NUL byte in the first 8 KB marks a binary file, as git decides
@@ -30,56 +22,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-def parser(description: str) -> argparse.ArgumentParser:
-    """An argument parser taking the file names pre-commit passes."""
-    result = argparse.ArgumentParser(description=description, allow_abbrev=False)
-    result.add_argument("filenames", nargs="*", help="files to check (pre-commit passes them)")
-    return result
-
-
-def parse(arguments: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
-    """Parse `argv` so that no file name is ever taken for an option.
-
-    A token is an option only if it is one of the declared option strings (`--max-kb`,
-    `--max-kb=5`), it comes before the first file name, and no file of that name exists;
-    its value is the next token. `--` ends the options. Everything else — `-h`,
-    `--help.sql`, `-rf.py` — is a file name. argparse sees only the options, so it can
-    neither print help nor refuse a file name.
-    """
-    tokens = list(sys.argv[1:] if argv is None else argv)
-    if len(tokens) == 1 and tokens[0] in ("-h", "--help") and not os.path.lexists(tokens[0]):
-        arguments.print_help()
-        raise SystemExit(0)
-    declared = {
-        option: action
-        for option, action in arguments._option_string_actions.items()
-        if not isinstance(action, argparse._HelpAction)
-    }
-    options: list[str] = []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        action = declared.get(token.split("=", 1)[0])
-        if os.path.lexists(token):
-            break  # a file that happens to look like an option is still a file
-        if token == "--":
-            index += 1
-            break
-        if action is None:
-            break  # the first file name: everything from here on is a file
-        if "=" in token or action.nargs == 0:
-            options.append(token)
-        elif index + 1 < len(tokens):
-            options.extend(tokens[index : index + 2])
-            index += 1
-        else:
-            arguments.error(f"{token} needs a value")
-        index += 1
-    namespace = arguments.parse_args(options)
-    namespace.filenames = tokens[index:]
-    return namespace
 
 
 def posix(name: str) -> PurePosixPath:
@@ -234,17 +176,3 @@ def read_text(name: str, limit: int) -> str | None:
 
 class Note(str):
     """A line printed with the problems but not counted as one (a file skipped, and why)."""
-
-
-def report(lines: Iterable[str]) -> int:
-    """Print each line; 1 if any is a problem (not a Note), else 0."""
-    if hasattr(sys.stdout, "reconfigure"):  # a name or text the terminal cannot encode
-        sys.stdout.reconfigure(errors="backslashreplace")
-    found = 0
-    for line in lines:
-        found += not isinstance(line, Note)
-        try:
-            print(line, flush=True)
-        except BrokenPipeError:  # the reader stopped (`| head`): check on, print nowhere
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
-    return 1 if found else 0

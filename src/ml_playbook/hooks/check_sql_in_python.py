@@ -13,7 +13,8 @@ import re
 import warnings
 from collections.abc import Iterator, Sequence
 
-from ._common import Note, NotRegular, Skip, TooLarge, parse, parser, read_bytes, report, shown
+from ..files import Note, NotRegular, Skip, TooLarge, read_bytes, shown
+from ._cli import parse, parser, report
 
 SQL_START = re.compile(r"^\s*(select|with|insert\s+into|update|delete\s+from|create|merge)\b", re.I)
 SQL_BODY = re.compile(r"\b(from|into|table|set|using)\b", re.I)

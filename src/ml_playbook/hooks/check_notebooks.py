@@ -9,20 +9,8 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import (
-    Note,
-    NotRegular,
-    Skip,
-    TooLarge,
-    argument,
-    clip,
-    parse,
-    parser,
-    posix,
-    read_text,
-    report,
-    shown,
-)
+from ..files import Note, NotRegular, Skip, TooLarge, argument, clip, posix, read_text, shown
+from ._cli import parse, parser, report
 
 NAME = re.compile(r"^\d{2,}-[a-z]{2,4}-[a-z0-9]+(-[a-z0-9]+)*\.ipynb$")
 # Larger notebooks all but always carry outputs (plots, tables); clearing them is the fix.

@@ -9,7 +9,8 @@ size and no more than a piece of memory.
 import os
 from collections.abc import Iterator, Sequence
 
-from ._common import Note, NotRegular, Skip, open_regular, parse, parser, report, shown
+from ..files import Note, NotRegular, Skip, open_regular, shown
+from ._cli import parse, parser, report
 
 MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 BARE_MARKERS = (b"<<<<<<<", b">>>>>>>")

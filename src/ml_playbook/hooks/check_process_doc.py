@@ -11,7 +11,8 @@ expressions, so the time taken grows with the document's length and no more.
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import Note, NotRegular, Skip, clip, parse, parser, read_text, report, shown
+from ..files import Note, NotRegular, Skip, clip, read_text, shown
+from ._cli import parse, parser, report
 
 # Literal alternatives between word boundaries: constant work at each position.
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX)\b|\?\?\?|<answer>", re.IGNORECASE)

@@ -11,8 +11,9 @@ is one file at the root, and is refused.
 import re
 from collections.abc import Iterator, Sequence
 
-from ._common import parse, parser, posix, report, shown
-from .conventions import SQL_LAYER_PREFIXES
+from ..conventions import SQL_LAYER_PREFIXES
+from ..files import posix, shown
+from ._cli import parse, parser, report
 
 LAYER_PREFIXES = SQL_LAYER_PREFIXES  # shared with the generated projects' SQL stages
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*\.sql$")

@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-from ._common import NotRegular, Skip, clip, read_text, shown
+from ..files import NotRegular, Skip, clip, read_text, shown
 
 RECORDS_DIR = Path("data/sources")
 MAX_BYTES = 1024 * 1024  # a record is a page of YAML
