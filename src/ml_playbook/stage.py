@@ -1,0 +1,187 @@
+"""What every pipeline stage shares: its declaration (`Stage`), a title and a timing on the
+console (`step`), reading the tables earlier stages wrote, and writing its own outputs
+atomically (`outputs`).
+
+A stage reads its inputs, calls the library or the team's code, and writes its outputs under
+a temporary folder; they are moved into place only when every check has passed. A stage that
+fails — a SQL assertion, a schema, an empty result — leaves the previous outputs exactly as
+they were, and an empty table is an error, never a success.
+"""
+
+import importlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ProjectError
+from .governance.tables import TABLE_SUFFIXES, is_table, relation_sql
+from .project.paths import MODEL
+
+STAGING_PREFIX = ".stage-"  # temporary folders at the project root (.gitignore, .dvcignore)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the pipeline: `run(project)` does the work; `group` is its command group
+    (`data` for `<package> data <name>`), and the first line of `run`'s docstring its help."""
+
+    name: str
+    run: Callable[[Any], Any]
+    group: str | None = None
+
+    @property
+    def command(self) -> str:
+        return f"{self.group} {self.name}" if self.group else self.name
+
+    @property
+    def summary(self) -> str:
+        doc = self.run.__doc__ or importlib.import_module(self.run.__module__).__doc__ or ""
+        return doc.strip().split("\n\n")[0].replace("\n", " ")
+
+
+def run_stage(project, stages: Sequence[Stage], name: str) -> None:
+    """Run the stage called `name` of `stages` on `project`."""
+    stage = next((s for s in stages if s.name == name), None)
+    if stage is None:
+        raise ProjectError(f"no stage '{name}': the stages are {', '.join(s.name for s in stages)}")
+    stage.run(project)
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+@contextmanager
+def step(title: str) -> Iterator[None]:
+    """Print the stage's title, then how long it took."""
+    out = console()
+    started = time.perf_counter()
+    out.print(f"[bold]{title}[/bold] …")
+    yield
+    out.print(f"[green]✓[/green] {title} done in {time.perf_counter() - started:.1f} s")
+
+
+class Outputs:
+    """Where a stage writes its declared outputs (files or folders relative to the project
+    root): under a temporary folder, until `outputs()` moves them into place."""
+
+    def __init__(self, root: Path, declared: Sequence[Path], staging: Path):
+        self.root, self.declared, self.staging = root, [Path(p) for p in declared], staging
+
+    def path(self, relative: Path | str) -> Path:
+        """Where to write `relative` (a declared output or a path inside one), its folder made."""
+        relative = Path(relative)
+        if not any(relative == out or out in relative.parents for out in self.declared):
+            raise ValueError(f"{relative} is not an output this stage declares: {self.declared}")
+        target = self.staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def json(self, relative: Path | str, data: object) -> None:
+        self.path(relative).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    def text(self, relative: Path | str, text: str) -> None:
+        self.path(relative).write_text(text, encoding="utf-8")
+
+    def figure(self, relative: Path | str, figure) -> None:
+        figure.savefig(self.path(relative), dpi=80)
+
+    def parquet(self, relative: Path | str, frame, empty: str = "") -> None:
+        """`frame` as Parquet; an empty one is an error (`empty` says what to check)."""
+        if len(frame) == 0:
+            raise ProjectError(f"{relative} would have no rows{': ' + empty if empty else ''}")
+        frame.to_parquet(self.path(relative), index=False)
+
+    def joblib(self, relative: Path | str, model) -> None:
+        import joblib
+
+        joblib.dump(model, self.path(relative))
+
+    def _commit(self) -> list[Path]:
+        missing = [out for out in self.declared if not (self.staging / out).exists()]
+        if missing:
+            raise ProjectError(
+                f"the stage wrote no {', '.join(p.as_posix() for p in missing)}: nothing was "
+                "replaced"
+            )
+        replaced = self.staging / ".replaced"
+        for out in self.declared:
+            target = self.root / out
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir() and not target.is_symlink():
+                (replaced / out).parent.mkdir(parents=True, exist_ok=True)
+                target.rename(replaced / out)
+            os.replace(self.staging / out, target)
+        return [self.root / out for out in self.declared]
+
+
+@contextmanager
+def outputs(root: Path, *declared: Path) -> Iterator[Outputs]:
+    """A stage's outputs, written under a temporary folder at the project root and moved into
+    place (each file or folder with one rename) only when the block ends without an error;
+    on an error, nothing the block wrote is kept and the previous outputs stay as they were."""
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    try:
+        writer = Outputs(root, declared, staging)
+        yield writer
+        written = writer._commit()
+        out = console()
+        for path in written:
+            out.print(f"  wrote {path.relative_to(root).as_posix()}")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_parquet(root: Path, path: Path, made_by: str):
+    """A table the pipeline wrote; a missing one names the stage that makes it."""
+    import pandas as pd
+
+    if not (root / path).is_file():
+        raise ProjectError(f"{path} does not exist: run `dvc repro {made_by}` first")
+    return pd.read_parquet(root / path)
+
+
+def read_table(path: Path):
+    """A CSV, TSV or Parquet file someone hands the CLI (hand-made examples, any data set),
+    read by DuckDB, the one reader the PII scan uses too."""
+    import duckdb
+
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such file; give a CSV or Parquet file")
+    if not is_table(path):
+        raise ProjectError(f"{path}: unsupported format; give a CSV or Parquet file")
+    try:
+        return duckdb.connect().sql(f"select * from {relation_sql(path)}").df()
+    except duckdb.Error as error:
+        raise ProjectError(f"{path}: not a readable table ({str(error).splitlines()[0]})") from None
+
+
+def write_table(path: Path, frame) -> Path:
+    """`frame` as Parquet, or as CSV/TSV, by the file's suffix (a file the user named)."""
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder: name a .csv or .parquet file to write")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    delimiter = TABLE_SUFFIXES.get(path.suffix.lower(), ",")
+    if delimiter is None:
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False, sep=delimiter)
+    return path
+
+
+def load_model(root: Path, path: Path = MODEL):
+    """The trained model; a missing file says how to make it."""
+    import joblib
+
+    if not (root / path).is_file():
+        raise ProjectError(f"{path} not found: train a model first (`make pipeline`)")
+    return joblib.load(root / path)
