@@ -3,11 +3,11 @@ project's own metrics known to the checks, its model built by its own code."""
 
 import pytest
 import yaml
-from conftest import params_dict, write_project
 
 from ml_playbook.errors import ProjectError
 from ml_playbook.modeling.metrics import CLASSIFICATION, REGRESSION, Metric
 from ml_playbook.project import Extensions, ProjectSpec
+from tests.library.factory import params_dict, write_project
 
 
 def rewrite(project, **changes) -> None:

@@ -7,7 +7,6 @@ import sqlite3
 from datetime import UTC, datetime
 
 import pytest
-from conftest import feature_table
 
 from ml_playbook.registry import CHAMPION, Candidate, Move, Registry, RegistryError
 from ml_playbook.registry.memory import MemoryRegistry
@@ -18,6 +17,7 @@ from ml_playbook.registry.moves import (
     parse_moment,
     previous_champion,
 )
+from tests.library.factory import feature_table
 
 
 def tiny_model():

@@ -51,9 +51,12 @@ def test_a_stage_that_fails_after_writing_leaves_the_previous_outputs_byte_ident
 def test_an_empty_table_is_an_error_and_replaces_nothing(previous):
     before = snapshot(previous)
 
-    with pytest.raises(ProjectError, match="would have no rows: check split.eval_from_month"):
-        with outputs(previous, FOLDER) as out:
-            out.parquet(FOLDER / "set_eval.parquet", pd.DataFrame({"x": []}), "check split.eval_from_month")
+    empty = pd.DataFrame({"x": []})
+    with (
+        pytest.raises(ProjectError, match="would have no rows: check split.eval_from_month"),
+        outputs(previous, FOLDER) as out,
+    ):
+        out.parquet(FOLDER / "set_eval.parquet", empty, "check split.eval_from_month")
 
     assert snapshot(previous) == before
 
@@ -61,17 +64,21 @@ def test_an_empty_table_is_an_error_and_replaces_nothing(previous):
 def test_a_declared_output_left_unwritten_replaces_nothing(previous):
     before = snapshot(previous)
 
-    with pytest.raises(ProjectError, match="the stage wrote no reports/metrics.json"):
-        with outputs(previous, FOLDER, FILE) as out:
-            out.parquet(FOLDER / "set_train.parquet", pd.DataFrame({"x": [5]}))
+    with (
+        pytest.raises(ProjectError, match="the stage wrote no reports/metrics.json"),
+        outputs(previous, FOLDER, FILE) as out,
+    ):
+        out.parquet(FOLDER / "set_train.parquet", pd.DataFrame({"x": [5]}))
 
     assert snapshot(previous) == before
 
 
 def test_a_stage_may_write_only_what_it_declares(tmp_path):
-    with pytest.raises(ValueError, match="not an output this stage declares"):
-        with outputs(tmp_path, FILE) as out:
-            out.path("models/model.joblib")
+    with (
+        pytest.raises(ValueError, match="not an output this stage declares"),
+        outputs(tmp_path, FILE) as out,
+    ):
+        out.path("models/model.joblib")
 
 
 def test_a_stage_is_run_by_name_and_an_unknown_name_lists_the_stages():
