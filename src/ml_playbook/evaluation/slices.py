@@ -1,0 +1,240 @@
+"""Metrics per slice: each group of a test set's `slices` (a plan, a country, an age band), with
+its row count and a warning when it has too few rows for its metrics to be trusted.
+
+A slice is a column of the set, or a slice the project registers in its extensions
+(`extend.py`: name -> function of the set's rows returning each row's group); a registered
+slice wins over a column of the same name. A numeric column with many values is cut into
+quartiles, so `tenure_months` slices as four ranges rather than one slice per month.
+
+Two gates read the same groups, judging only those with enough rows (and, for classification,
+enough of each class) to trust: `evaluate.slice_gate` (every slice reaches a floor) and
+`evaluate.inclusion` (a metric differs across sensitive groups by at most a bound).
+"""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..errors import ProjectError
+from ..modeling.metrics import CLASSIFICATION, defined_metrics
+from .sets import SetScores
+
+MAX_DISTINCT = 12  # a numeric column with more values than this is sliced by quartile
+
+
+def slice_values(column: pd.Series) -> pd.Series:
+    """The slice each row falls in, as text: the value itself, or its quartile range (kept in
+    numeric order)."""
+    if pd.api.types.is_numeric_dtype(column) and column.nunique() > MAX_DISTINCT:
+        ranges = pd.qcut(column, 4, duplicates="drop")
+        return ranges.cat.rename_categories([str(label) for label in ranges.cat.categories])
+    return column.astype(str)
+
+
+def slice_labels(
+    frame: pd.DataFrame, name: str, registered: Mapping[str, Callable], where: str
+) -> pd.Series:
+    """The group of each row of `frame` in slice `name`: the project's registered slice of that
+    name, else the column (`where` names the rows in messages)."""
+    frame = frame.reset_index(drop=True)
+    if name not in registered:
+        if name not in frame.columns:
+            raise ProjectError(
+                f"{where} has no column {name} to slice by, and extend.py registers no slice of "
+                "that name"
+            )
+        return slice_values(frame[name])
+    try:
+        groups = pd.Series(registered[name](frame)).reset_index(drop=True)
+    except Exception as error:  # the team's own code: its failure is reported, not a traceback
+        problem = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ProjectError(
+            f"slice '{name}' of extend.py fails on {where}: {type(error).__name__}"
+            f"{': ' + problem if problem else ''}"
+        ) from None
+    if len(groups) != len(frame):
+        raise ProjectError(
+            f"slice '{name}' of extend.py gives {len(groups)} groups for the {len(frame)} rows "
+            f"of {where}: return one group per row"
+        )
+    if isinstance(groups.dtype, pd.CategoricalDtype):
+        return groups.cat.rename_categories([str(label) for label in groups.cat.categories])
+    return groups.astype(str)
+
+
+def _groups(project, result: SetScores, name: str):
+    """(value, row positions) of each group of slice `name` in a scored set, in order."""
+    keys = slice_labels(
+        result.frame, name, project.extensions.slices, f"test set '{result.spec.name}'"
+    )
+    return keys.groupby(keys, sort=True, observed=True).groups.items()
+
+
+def slice_table(project, result: SetScores, min_rows: int | None = None) -> pd.DataFrame:
+    """One row per (slice, group) of the set's slices: rows, metrics, and `warning` naming
+    groups smaller than `min_rows` (default: evaluate.min_slice_rows)."""
+    evaluate = project.params.evaluate
+    min_rows = evaluate.min_slice_rows if min_rows is None else min_rows
+    label = result.label.reset_index(drop=True)
+    scores = pd.Series(result.scores)
+    rows = []
+    for name in result.spec.slices:
+        for value, index in _groups(project, result, name):
+            count = len(index)
+            values = defined_metrics(
+                project.metrics, label[index], scores[index].to_numpy(), evaluate.threshold
+            )
+            rows.append(
+                {
+                    "set": result.spec.name,
+                    "column": name,
+                    "value": str(value),
+                    "rows": count,
+                    **values,
+                    "warning": (
+                        f"only {count} rows (< {min_rows}): too few to trust"
+                        if count < min_rows
+                        else ""
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def small_slices(table: pd.DataFrame) -> list[str]:
+    """One line per slice too small to trust, for the console."""
+    if table.empty:
+        return []
+    flagged = table[table["warning"] != ""]
+    return [f"{row.set}: {row.column}={row.value}: {row.warning}" for row in flagged.itertuples()]
+
+
+def all_slices(project, results: Sequence[SetScores]) -> pd.DataFrame:
+    """The slice tables of every scored set, as one table."""
+    tables = [slice_table(project, result) for result in results]
+    return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a slice (or of a sensitive column) and the gate's view of it."""
+
+    set: str
+    column: str
+    value: str
+    rows: int
+    score: float | None  # the gate's metric; None where it is not defined on these rows
+    trusted: bool  # enough rows (and of each class) for the metric to mean something
+
+
+def judged_groups(
+    project, result: SetScores, name: str, metric: str, min_class_rows: int
+) -> list[Group]:
+    """The groups of slice `name` in a scored set, with the gate's metric and whether to
+    trust it."""
+    params = project.params
+    label = result.label.reset_index(drop=True)
+    scores = pd.Series(result.scores)
+    groups = []
+    for value, index in _groups(project, result, name):
+        values = defined_metrics(
+            {metric: project.metrics[metric]},
+            label[index],
+            scores[index].to_numpy(),
+            params.evaluate.threshold,
+        )
+        enough = len(index) >= params.evaluate.min_slice_rows
+        if params.task == CLASSIFICATION:
+            counts = label[index].value_counts()
+            enough = enough and all(counts.get(c, 0) >= min_class_rows for c in (0, 1))
+        score = values.get(metric)
+        trusted = enough and score is not None
+        groups.append(Group(result.spec.name, name, str(value), len(index), score, trusted))
+    return groups
+
+
+def _metric(project, chosen: str | None, setting: str) -> tuple[str, bool]:
+    """The gate's metric (default: the primary one) and whether lower is better."""
+    params = project.params
+    name = chosen or params.evaluate.primary_metric
+    if name not in project.metrics:
+        raise ProjectError(
+            f"params.yaml {setting}.metric '{name}' is not a {params.task} metric; use one of "
+            f"{', '.join(project.metrics)}"
+        )
+    return name, project.metrics[name].lower_is_better
+
+
+def slice_gate_failures(project, results: Sequence[SetScores]) -> list[str]:
+    """One line per trusted slice that misses evaluate.slice_gate.floor (none when unset)."""
+    gate = project.params.evaluate.slice_gate
+    if gate is None:
+        return []
+    metric, lower = _metric(project, gate.metric, "evaluate.slice_gate")
+    bound = "ceiling" if lower else "floor"
+    failures = []
+    for result in results:
+        for name in result.spec.slices:
+            for group in judged_groups(project, result, name, metric, gate.min_class_rows):
+                if not group.trusted:
+                    continue
+                if group.score > gate.floor if lower else group.score < gate.floor:
+                    failures.append(
+                        f"{group.set}: slice {name}={group.value} ({group.rows} rows): {metric} "
+                        f"{group.score:.4f} misses the {bound} {gate.floor:g} "
+                        "(evaluate.slice_gate in params.yaml)"
+                    )
+    return failures
+
+
+def inclusion_gaps(project, results: Sequence[SetScores]) -> list[tuple[Group, Group]]:
+    """(worst, best) trusted group per set and sensitive column (or registered slice) of
+    evaluate.inclusion."""
+    gate = project.params.evaluate.inclusion
+    if gate is None:
+        return []
+    metric, lower = _metric(project, gate.metric, "evaluate.inclusion")
+    registered = project.extensions.slices
+
+    def has(result: SetScores, name: str) -> bool:
+        return name in registered or name in result.frame.columns
+
+    absent = [name for name in gate.columns if not any(has(r, name) for r in results)]
+    if absent:
+        raise ProjectError(
+            f"params.yaml evaluate.inclusion.columns: no test set has {', '.join(absent)}, and "
+            "extend.py registers no slice of that name"
+        )
+    pairs = []
+    for result in results:
+        for name in (name for name in gate.columns if has(result, name)):
+            groups = judged_groups(project, result, name, metric, gate.min_class_rows)
+            trusted = sorted((g for g in groups if g.trusted), key=lambda g: g.score)
+            if len(trusted) >= 2:
+                worst, best = (trusted[-1], trusted[0]) if lower else (trusted[0], trusted[-1])
+                pairs.append((worst, best))
+    return pairs
+
+
+def inclusion_failures(project, results: Sequence[SetScores]) -> list[str]:
+    """One line per set and sensitive column whose groups differ by more than the bound."""
+    evaluate = project.params.evaluate
+    gate = evaluate.inclusion
+    failures = []
+    for worst, best in inclusion_gaps(project, results):
+        gap = abs(best.score - worst.score)
+        if gap > gate.max_gap:
+            failures.append(
+                f"{worst.set}: {gate.metric or evaluate.primary_metric} differs by "
+                f"{gap:.4f} across {worst.column} ({worst.value} {worst.score:.4f}, "
+                f"{best.value} {best.score:.4f}), more than evaluate.inclusion.max_gap "
+                f"{gate.max_gap:g}"
+            )
+    return failures
+
+
+def gate_failures(project, results: Sequence[SetScores]) -> list[str]:
+    """Every slice-quality and inclusion problem, one line each: the step that scores the
+    sets fails on any."""
+    return slice_gate_failures(project, results) + inclusion_failures(project, results)

@@ -1,0 +1,35 @@
+"""What the evaluation stage writes beside the metrics: every example of the primary set with
+its prediction and error, keyed by params.yaml `data.keys`, and a figure fit for the task."""
+
+import numpy as np
+
+from ml_playbook.evaluation.figures import evaluation_figure, prediction_table
+
+
+def test_every_example_is_listed_worst_first_with_the_keys_the_set_has(trained_project, scored):
+    primary = scored[0]
+    keys = [*trained_project.params.data.keys, "not_in_the_set"]
+
+    table = prediction_table(primary.frame, primary.label, primary.scores, keys)
+
+    assert list(table.columns) == [
+        *trained_project.params.data.keys,
+        "label",
+        "prediction",
+        "abs_error",
+    ]
+    assert len(table) == primary.rows
+    assert table["abs_error"].is_monotonic_decreasing
+    assert np.allclose(table["abs_error"], (table["label"] - table["prediction"]).abs())
+
+
+def test_the_figure_shows_curves_for_classes_and_residuals_for_values(trained_project, scored):
+    primary = scored[0]
+
+    figure = evaluation_figure(trained_project.params.task, primary.label, primary.scores)
+
+    titles = [axes.get_title() for axes in figure.axes]
+    if trained_project.params.task == "binary_classification":
+        assert titles == ["ROC curve", "precision-recall curve"]
+    else:
+        assert titles == ["predicted vs actual", "residuals"]
