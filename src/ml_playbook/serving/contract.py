@@ -1,0 +1,100 @@
+"""The request and response of `/predict`, built from the training contract: the feature
+columns of params.yaml (`train`) with the types and value rules of `data.rules` — the same
+declaration the feature table is validated with, so training and serving cannot disagree about
+what a valid row is."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
+
+# Bounds a free-text category, so a request cannot make the service hold huge strings.
+MAX_TEXT = 200
+
+
+def feature_fields(params) -> dict[str, tuple[Any, Any]]:
+    """name -> (type, Field) for every feature, in the model's column order."""
+    from ..data.schema import column_types
+
+    types = column_types(params)
+    fields: dict[str, tuple[Any, Any]] = {}
+    for name in params.train.features:
+        rule = params.data.rules.get(name)
+        keywords: dict[str, Any] = {}
+        if rule is not None and rule.min is not None:
+            keywords["ge"] = rule.min
+        if rule is not None and rule.max is not None:
+            keywords["le"] = rule.max
+        if rule is not None and rule.pattern is not None:
+            keywords["pattern"] = rule.pattern
+        kind = types[name]
+        if rule is not None and rule.allowed is not None:
+            # A code list is exact: any other value, of any type, is refused.
+            annotation: Any = Literal[tuple(rule.allowed)]
+        else:
+            annotation = kind
+            # Strict: "3" is not a number and 3.5 is not a count (a float field still takes 3).
+            keywords["strict"] = True
+            if kind is float:
+                keywords["allow_inf_nan"] = False
+            elif kind is str:
+                keywords["max_length"] = MAX_TEXT
+        fields[name] = (annotation, Field(..., **keywords))
+    return fields
+
+
+class _Strict(BaseModel):
+    # Unknown fields are refused: a misspelt feature must not be silently ignored (and an
+    # identifier sent by mistake is never taken in, so never logged).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def request_model(params, max_rows: int) -> Any:
+    """The body of /predict: one row (an object of features) or {"rows": [...]} (a batch)."""
+    row = create_model("Row", __base__=_Strict, **feature_fields(params))
+    batch = create_model(
+        "Batch",
+        __base__=_Strict,
+        rows=(list[row], Field(..., min_length=1, max_length=max_rows)),
+    )
+    return Annotated[
+        Annotated[batch, Tag("batch")] | Annotated[row, Tag("row")],
+        Discriminator(
+            _shape,
+            custom_error_type="invalid_body",
+            custom_error_message='the body must be one row (an object of features) or {"rows": [...]}',
+        ),
+    ]
+
+
+def _shape(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "batch" if "rows" in value else "row"
+    if isinstance(value, BaseModel):
+        return "batch" if hasattr(value, "rows") else "row"
+    return None  # not an object: pydantic reports it with the custom error type
+
+
+def rows_of(body: BaseModel) -> list[dict[str, Any]]:
+    rows = body.rows if hasattr(body, "rows") else [body]
+    return [row.model_dump() for row in rows]
+
+
+def arrow_types(params) -> dict[str, str]:
+    """Each feature's Arrow type name (int64, double, string), in order: the request log's
+    columns."""
+    from ..data.schema import column_types
+
+    names = {int: "int64", float: "double", str: "string"}
+    types = column_types(params)
+    return {name: names[types[name]] for name in params.train.features}
+
+
+class ServedModel(BaseModel):
+    name: str
+    version: str
+    alias: str | None
+
+
+class PredictResponse(BaseModel):
+    model: ServedModel
+    predictions: list[float]
