@@ -1,0 +1,82 @@
+"""The monitoring report for a person: the rules (tripped first), then plots of each feature
+and of the predictions, served against the reference. One self-contained HTML file."""
+
+import base64
+import html
+import io
+
+import pandas as pd
+
+from .checks import Check
+
+
+def _png(figure) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    plt.close(figure)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _distribution(name: str, reference: pd.Series, served: pd.Series, numeric: bool) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(4, 2.6))
+    if numeric:
+        both = pd.concat([reference, served]).dropna()
+        bins = 20 if both.nunique() > 20 else max(both.nunique(), 1)
+        axis.hist(reference.dropna(), bins=bins, density=True, alpha=0.5, label="reference")
+        axis.hist(served.dropna(), bins=bins, density=True, alpha=0.5, label="served")
+    else:
+        shares = pd.DataFrame(
+            {
+                "reference": reference.value_counts(normalize=True),
+                "served": served.value_counts(normalize=True),
+            }
+        ).fillna(0)
+        shares.plot.bar(ax=axis, alpha=0.7)
+    axis.set_title(name, fontsize=9)
+    axis.legend(fontsize=7)
+    return _png(figure)
+
+
+def render(
+    title: str,
+    checks: list[Check],
+    reference: pd.DataFrame,
+    served: pd.DataFrame,
+    numeric: list[str],
+    categorical: list[str],
+) -> str:
+    rows = "".join(
+        f"<tr class='{'fired' if c.fired else 'ok'}'><td>{'TRIPPED' if c.fired else 'ok'}</td>"
+        f"<td>{html.escape(c.rule)}</td><td>{html.escape(c.subject)}</td>"
+        f"<td>{'' if c.value is None else c.value}</td><td>{'' if c.limit is None else c.limit}</td>"
+        f"<td>{html.escape(c.detail)}</td></tr>"
+        for c in sorted(checks, key=lambda c: not c.fired)
+    )
+    plots = ""
+    if len(served):
+        columns = [(n, True) for n in numeric] + [(n, False) for n in categorical]
+        columns.append(("prediction", True))
+        plots = "".join(
+            f"<img alt='{html.escape(name)}: reference vs served' "
+            f"src='data:image/png;base64,{_distribution(name, reference[name], served[name], is_num)}'>"
+            for name, is_num in columns
+            if name in reference and name in served
+        )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:4px 8px;border-bottom:1px solid #ddd}}
+tr.fired{{background:#fdd}}img{{margin:4px}}</style></head>
+<body><h1>{html.escape(title)}</h1>
+<table><tr><th>status</th><th>rule</th><th>subject</th><th>value</th><th>limit</th><th>detail</th></tr>
+{rows}</table>
+<h2>Served vs reference</h2>
+{plots or "<p>No served rows in the window.</p>"}
+</body></html>
+"""

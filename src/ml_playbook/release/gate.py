@@ -1,0 +1,154 @@
+"""The gate of the pipeline's `register` stage: the run is logged with everything needed to
+trust it, its model registered as `challenger`, and moved to `champion` when it beats the
+champion on `evaluate.primary_metric` by `registry.promotion_margin` — by `register` itself
+only where `release.auto_promote` lets it (by default on the project's own store alone; on a
+shared registry the run is proposed, and `release promote` moves champion)."""
+
+import hashlib
+import subprocess
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from ..errors import ProjectError
+from ..modeling.metrics import direction, is_better
+from ..registry import CHALLENGER, CHAMPION, Candidate, ModelVersion, Move, open_registry
+from ..registry.moves import actor, auto_promote_allowed, move_champion, now
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What `register` decided for one new version, as reports/registry.json keeps it."""
+
+    model_name: str
+    version: str
+    run_id: str
+    metric: str
+    value: float
+    champion_version: str | None
+    champion_value: float | None
+    promoted: bool
+    reason: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def flatten(mapping: Mapping, prefix: str = "") -> dict[str, str]:
+    """Nested settings as one level of dotted names (`train.model` -> "linear"), each value
+    as text: what a run's params hold."""
+    flat = {}
+    for key, value in mapping.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+def flat_params(params) -> dict[str, str]:
+    """Every setting of params.yaml, flat, for the run's params."""
+    return flatten(params.model_dump())
+
+
+def file_md5(path: Path) -> str:
+    """The MD5 DVC records for a file, so a run names the exact data version it used."""
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "md5").hexdigest()
+    except OSError as error:
+        raise ProjectError(
+            f"{path}: cannot be read ({error.strerror or type(error).__name__}), so the run "
+            "cannot name its data version: run the pipeline (`dvc repro`) first"
+        ) from None
+
+
+def git_commit(root: Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False
+        )
+    except OSError:  # no git on this machine
+        return "no-commit-yet"
+    return done.stdout.strip() if done.returncode == 0 else "no-commit-yet"
+
+
+def provenance_tags(root: Path, data_sets: Mapping[str, Path]) -> dict[str, str]:
+    """The tags that tie a run to its code and data: the git commit, and for each data set
+    (name -> path relative to `root`) its path and MD5."""
+    tags = {"git_commit": git_commit(root)}
+    for key, path in data_sets.items():
+        tags[f"data.{key}.md5"] = file_md5(root / path)
+        tags[f"data.{key}.path"] = Path(path).as_posix()
+    return tags
+
+
+def register(project, candidate: Candidate, registry=None) -> Decision:
+    """Log a run for `candidate`, register its model as challenger, and make it champion if it
+    beats the champion by the margin and `release.auto_promote` allows it here."""
+    registry = registry if registry is not None else open_registry(project)
+    params = project.params
+    name, metric = params.registry.model_name, params.evaluate.primary_metric
+    value = candidate.metrics.get(metric)
+    if value is None:
+        raise ProjectError(
+            f"the run's metrics have no '{metric}' (evaluate.primary_metric), which the gate "
+            "compares: run the evaluate stage (`dvc repro evaluate`) first"
+        )
+    version = registry.register(name, candidate)
+    registry.set_alias(name, CHALLENGER, version.version)
+    decision = decide(project, registry, version, float(value))
+    return apply(project, registry, decision)
+
+
+def decide(project, registry, version: ModelVersion, value: float) -> Decision:
+    """Whether `version`, scoring `value` on the primary metric, beats the champion."""
+    params = project.params
+    name, metric = params.registry.model_name, params.evaluate.primary_metric
+    margin = params.registry.promotion_margin
+    champion = registry.alias(name, CHAMPION)
+    if champion is None:
+        return Decision(
+            name, version.version, version.run_id, metric, value, None, None, True, "first model"
+        )
+    champion_value = registry.version(name, champion).metrics.get(metric)
+    if champion_value is None:
+        promoted, reason = True, f"champion v{champion} has no {metric}"
+    else:
+        rule = project.primary_metric
+        promoted = is_better(rule, value, champion_value, margin)
+        reason = (
+            f"{metric} {value:.4f} vs champion {champion_value:.4f} "
+            f"({direction(rule)} is better, margin {margin})"
+        )
+    return Decision(
+        name,
+        version.version,
+        version.run_id,
+        metric,
+        value,
+        champion,
+        champion_value,
+        promoted,
+        reason,
+    )
+
+
+def apply(project, registry, decision: Decision) -> Decision:
+    """Move champion if the run won and `release.auto_promote` lets `register` do it on this
+    registry; otherwise the run stays a proposed challenger."""
+    if not decision.promoted:
+        return decision
+    if not auto_promote_allowed(project.params.release.auto_promote, registry.local):
+        return replace(
+            decision,
+            promoted=False,
+            reason=f"{decision.reason}; proposed as challenger: auto-promotion is off for this "
+            f"registry, promote with `release promote {decision.version}`",
+        )
+    move = Move(
+        "auto-promote", decision.champion_version, decision.version, actor(), now(), decision.reason
+    )
+    move_champion(registry, decision.model_name, move)
+    return decision
