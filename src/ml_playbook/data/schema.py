@@ -7,17 +7,16 @@ A feature without a rule is checked for its type only: a number (float) for a nu
 text for a categorical one. The label is 0 or 1 for classification, a number for regression.
 """
 
-import pandas as pd
-import pandera.pandas as pa
-
 from ..errors import ProjectError
 from ..modeling.metrics import CLASSIFICATION
 
 TYPES = {"int": int, "float": float, "str": str}
 
 
-def checks(rule) -> list[pa.Check]:
+def checks(rule) -> list:
     """The pandera checks of one ColumnRule (params.data.rules)."""
+    import pandera.pandas as pa
+
     found = []
     if rule.min is not None:
         found.append(pa.Check.ge(rule.min))
@@ -43,8 +42,11 @@ def column_types(params) -> dict[str, type]:
     }
 
 
-def feature_schema(params) -> pa.DataFrameSchema:
-    """The schema of the columns `params` names; other columns of the table pass through."""
+def feature_schema(params):
+    """The pandera schema of the columns `params` names; other columns of the table pass
+    through. (pandera is imported here, not at the top: the service needs only column_types.)"""
+    import pandera.pandas as pa
+
     columns = {}
     for name, kind in column_types(params).items():
         rule = params.data.rules.get(name)
@@ -58,8 +60,10 @@ def feature_schema(params) -> pa.DataFrameSchema:
     )
 
 
-def validate(frame: pd.DataFrame, params, where: str | None = None) -> pd.DataFrame:
+def validate(frame, params, where: str | None = None):
     """The frame, coerced to the schema's types; an error naming each failing column."""
+    import pandera.pandas as pa
+
     schema = feature_schema(params)
     try:
         # A fresh index: pandera reports rows by index, and a repeated one breaks its report.
@@ -68,7 +72,7 @@ def validate(frame: pd.DataFrame, params, where: str | None = None) -> pd.DataFr
         raise ProjectError(*summarise(errors.failure_cases, where or params.data.table)) from None
 
 
-def summarise(failures: pd.DataFrame, table: str) -> list[str]:
+def summarise(failures, table: str) -> list[str]:
     """pandera's failure cases as one line per column and check."""
     problems = []
     for (column, check), rows in failures.groupby(["column", "check"], dropna=False, sort=True):
