@@ -164,7 +164,7 @@ def test_changing_the_label_says_the_task_and_metric_change_with_it(project):
 
     assert "`task: regression`" in q3
     assert "`evaluate.primary_metric`" in q3
-    assert "config.py" in q3
+    assert "refuses (at start) a primary metric that does not fit the task" in " ".join(q3.split())
     assert "[question 3](#q3)" in q5
 
 
@@ -250,7 +250,7 @@ def test_codeowners_follow_the_role_answers(project):
         assert re.search(r"^/sql/\s+@de-jung$", text, re.M)
         assert re.search(r"^/notebooks/\s+@ds-park choi@acme.example$", text, re.M)
         assert re.search(r"^/\.github/\s+@ops-han$", text, re.M)
-        assert re.search(r"^/src/my_model/serving/\s+@ops-han$", text, re.M)
+        assert re.search(r"^/pyproject.toml\s+@ops-han$", text, re.M)
         assert re.search(r"^/Dockerfile\s+@ops-han$", text, re.M)
 
 

@@ -1,5 +1,5 @@
 """Allow `python -m <package>` as well as the command of the same name."""
 
-from .cli import PROGRAM, app
+from .cli import app
 
-app(prog_name=PROGRAM)
+app(prog_name=__package__)

@@ -1,18 +1,16 @@
-"""Stage `generate`: build the SQL staging and feature models with dbt; write data/interim/."""
+"""Stage `generate`: the SQL staging and feature models, built with dbt into data/interim/."""
 
-from pathlib import Path
-
-from ..config import Params
-from ..paths import INTERIM_DIR
-from . import step, wrote
-
-INPUTS: tuple[Path, ...] = ()  # the sources params.yaml names (sql.sources)
-OUTPUTS = (INTERIM_DIR,)
+from ml_playbook.project.paths import INTERIM_DIR
+from ml_playbook.stage import outputs, step
 
 
-def run(root: Path, params: Params) -> list[Path]:
-    from ..data.sql_project import build, checked
+def run(project) -> None:
+    """Run the SQL staging and feature models; write data/interim/."""
+    from ml_playbook import sql
 
-    with step(f"generate: SQL models (staging, features) with dbt on {params.sql.engine}"):
-        built = checked(build(root, params, ("staging", "features")))
-    return wrote(root, [model.output(root) for model in built.models])
+    engine = project.params.sql.engine
+    with (
+        step(f"generate: SQL models (staging, features) with dbt on {engine}"),
+        outputs(project.root, INTERIM_DIR) as out,
+    ):
+        sql.build_into(project, ("staging", "features"), out.path(INTERIM_DIR))

@@ -1,22 +1,18 @@
-"""Stage `synthesize`: write the bundled synthetic source tables to data/raw/."""
+"""Stage `synthesize`: the bundled synthetic source tables, written to data/raw/."""
 
-from pathlib import Path
+from ml_playbook.project.paths import RAW_DIR
+from ml_playbook.stage import outputs, step
 
-from ..config import Params
-from ..paths import RAW_TABLES
-from . import step, write_parquet, wrote
-
-INPUTS: tuple[Path, ...] = ()
-OUTPUTS = tuple(RAW_TABLES.values())
+RAW_TABLES = {"customers": RAW_DIR / "customers.parquet", "activity": RAW_DIR / "activity.parquet"}
 
 
-def run(root: Path, params: Params) -> list[Path]:
-    from ..data.synthetic import generate
+def run(project) -> None:
+    """Write the bundled synthetic source tables to data/raw/."""
+    from ..synthetic import generate
 
-    with step(f"synthesize {params.synthetic.customers} customers"):
-        tables = generate(params.synthetic.customers, params.synthetic.months, params.seed)
-        paths = [
-            write_parquet(root / RAW_TABLES["customers"], tables.customers),
-            write_parquet(root / RAW_TABLES["activity"], tables.activity),
-        ]
-    return wrote(root, paths)
+    settings = project.params.synthetic
+    with step(f"synthesize {settings.customers} customers"):
+        tables = generate(settings.customers, settings.months, project.params.seed)
+        with outputs(project.root, *RAW_TABLES.values()) as out:
+            out.parquet(RAW_TABLES["customers"], tables.customers, "raise synthetic.customers")
+            out.parquet(RAW_TABLES["activity"], tables.activity, "raise synthetic.months")

@@ -1,32 +1,20 @@
-"""Stage `train`: fit the model that params.yaml describes on the training set, once every
-data set it rests on has a signed-off provenance record."""
+"""Stage `train`: the team's model (model.py) fitted on the training set, once every data set it
+rests on has an approved provenance record."""
 
-from pathlib import Path
-
-from ..config import Params
-from ..paths import EVALUATION_SET, MODEL, PII_REPORT, TRAINING_SET
-from . import new_file, read_parquet, step, wrote
-
-INPUTS = (PII_REPORT, TRAINING_SET)  # and the provenance records (data/sources)
-OUTPUTS = (MODEL,)
+from ml_playbook.project.paths import EVALUATION_SET, MODEL, TRAINING_SET
+from ml_playbook.stage import outputs, read_parquet, step
 
 
-def data_sets(params: Params) -> list[str]:
-    """What the model rests on: the sources and both sets (the evaluation set judges it)."""
+def run(project) -> None:
+    """Fit the model that params.yaml describes on the training set."""
+    from ml_playbook.governance.sign_off import require_signed_off_records
+    from ml_playbook.modeling.training import fit
+
+    params = project.params
     sets = [path.as_posix() for path in (TRAINING_SET, EVALUATION_SET)]
-    return [*params.sql.sources.values(), *sets]
-
-
-def run(root: Path, params: Params) -> list[Path]:
-    import joblib
-
-    from ..governance.sign_off import require_signed_off_records
-    from ..models import inputs
-    from ..models.training import fit
-
-    require_signed_off_records(root, data_sets(params))
+    require_signed_off_records(project.root, [*params.sql.sources.values(), *sets])
     with step(f"train: {params.train.model} on {TRAINING_SET.name}"):
-        frame = read_parquet(root, TRAINING_SET, "split")
-        model = fit(params, inputs.features(frame, params.train), inputs.label(frame, params.train))
-        joblib.dump(model, new_file(root / MODEL))
-    return wrote(root, [root / MODEL])
+        frame = read_parquet(project.root, TRAINING_SET, "split")
+        model = fit(project.build_model(), frame, params.train)
+        with outputs(project.root, MODEL) as out:
+            out.joblib(MODEL, model)

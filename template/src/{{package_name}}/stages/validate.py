@@ -1,30 +1,27 @@
-"""Stage `validate`: check the feature table against its schema; write the data report."""
+"""Stage `validate`: the feature table checked against its contract (params.yaml `train`,
+`data`), every hand-made example file against the features, and the data report."""
 
-from pathlib import Path
-
-from ..config import Params
-from ..paths import FEATURES, VALIDATION_REPORT
-from . import new_file, read_parquet, step, write_figure, write_json, wrote
-
-INPUTS = (FEATURES,)
-OUTPUTS = (VALIDATION_REPORT,)
+from ml_playbook.project.paths import VALIDATION_REPORT
+from ml_playbook.stage import console, outputs, read_parquet, step
 
 
-def run(root: Path, params: Params) -> list[Path]:
-    from ..data import report
-    from ..data.schema import validate
+def run(project) -> None:
+    """Check the feature table and the example files; write the data report."""
+    from ml_playbook.data import contract, report, schema
 
-    folder = root / VALIDATION_REPORT
-    with step("validate: schema and data report"):
-        frame = validate(read_parquet(root, FEATURES, "generate"), params)
-        train = params.train
-        summary = report.summary(frame, train.label)
+    params = project.params
+    with step("validate: schema, example files and data report"):
+        frame = schema.validate(read_parquet(project.root, params.data.path, "generate"), params)
+        notes = contract.check_example_files(project)
+        summary = report.summary(frame, params.train.label)
         figures = {
-            "distributions.png": report.distributions_figure(frame, train.numeric_features),
-            "label.png": report.label_figure(frame[train.label]),
+            "distributions.png": report.distributions_figure(frame, params.train.numeric_features),
+            "label.png": report.label_figure(frame[params.train.label]),
         }
-        paths = [write_json(folder / "summary.json", summary)]
-        paths += [write_figure(folder / name, figure) for name, figure in figures.items()]
-        markdown = new_file(folder / "report.md")
-        markdown.write_text(report.markdown(summary, list(figures)))
-    return wrote(root, [*paths, markdown])
+        with outputs(project.root, VALIDATION_REPORT) as out:
+            out.json(VALIDATION_REPORT / "summary.json", summary)
+            for name, figure in figures.items():
+                out.figure(VALIDATION_REPORT / name, figure)
+            out.text(VALIDATION_REPORT / "report.md", report.markdown(summary, list(figures)))
+    for note in notes:
+        console().print(f"  [yellow]note:[/yellow] {note}")

@@ -1,1 +1,0 @@
-"""Data: the synthetic source, the SQL models, validation and the data report."""

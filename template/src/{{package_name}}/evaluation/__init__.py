@@ -1,1 +1,0 @@
-"""Evaluation and analysis: test sets, slices, mistakes, attributions, comparisons, history."""

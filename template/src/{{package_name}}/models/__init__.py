@@ -1,1 +1,0 @@
-"""Models: training, evaluation and the model registry."""

@@ -1,1 +1,0 @@
-"""Serving: the registry's model behind a small FastAPI service (contract, loader, metrics, log)."""
