@@ -16,6 +16,9 @@ arrives as the template wrote it. So a release that renames a file runs this scr
 before: the project's copy of OLD is set aside in .git/ (or a note that the team deleted it);
 after:  the set-aside copy replaces NEW, and NEW is removed if the team had deleted OLD.
 A rename release must not also change the file's text, so the team's copy is the whole answer.
+
+A path may name the project's package as `{package_name}`: copier renders a `before` migration
+without the project's answers, so the script reads it from `.copier-answers.yml`.
 """
 
 import argparse
@@ -23,6 +26,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+ANSWERS = ".copier-answers.yml"
 
 
 def _parking_root(project: Path) -> Path:
@@ -66,6 +71,14 @@ def after(project: Path, old: str, new: str) -> None:
     shutil.rmtree(_parking_root(project), ignore_errors=True)
 
 
+def package_name(project: Path) -> str:
+    """The project's package, from its answers file (a line `package_name: x`)."""
+    import yaml
+
+    answers = yaml.safe_load((project / ANSWERS).read_text(encoding="utf-8")) or {}
+    return str(answers.get("package_name", ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stage", choices=["before", "after"], help="copier's migration stage")
@@ -73,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", help="its path after the release")
     args = parser.parse_args(argv)
     project = Path.cwd()
+    if "{package_name}" in args.old + args.new:
+        package = package_name(project)
+        args.old, args.new = (
+            name.replace("{package_name}", package) for name in (args.old, args.new)
+        )
     for name in (args.old, args.new):
         if Path(name).is_absolute() or ".." in Path(name).parts:
             print(f"error: {name!r} must be a path inside the project (relative, no '..').")
