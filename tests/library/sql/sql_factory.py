@@ -1,7 +1,7 @@
 """A project for the SQL tests: its sql/ is the small dbt project of tiny_sql/ (a source read
-from CSV and one from Parquet, a model in each layer, a macro, two `var()`s and two assertion
-tests), its sources a few dozen customers, its params.yaml the library's sections and the two
-the SQL reads."""
+from CSV and one from Parquet, a model in each layer, two `var()`s), with the template's own
+pseudonymisation macro and one of its assertion tests beside one of tiny_sql's; its sources a
+few dozen customers, its params.yaml the library's sections and the two the SQL reads."""
 
 import shutil
 from pathlib import Path
@@ -19,6 +19,9 @@ from ml_playbook.registry.memory import MemoryRegistry
 from tests.library.factory import build_model, params_dict
 
 TINY_SQL = Path(__file__).parent / "tiny_sql"
+# The template's SQL the tiny project uses as it is (the macro and an assertion it shares).
+TEMPLATE_SQL = Path(__file__).resolve().parents[3] / "template" / "sql"
+SHARED = ("macros/pseudonymise.sql", "tests/assert_one_row_per_customer_month.sql")
 MONTHS, EVAL_FROM = 8, 6
 SOURCES = {"customers": "data/raw/customers.csv", "activity": "data/raw/activity.parquet"}
 
@@ -73,6 +76,9 @@ def write_sql_project(root: Path, **sections):
     """A project at `root` with tiny_sql/ as its sql/, its sources on disk and params.yaml
     naming them; `sections` replace whole sections of params.yaml."""
     shutil.copytree(TINY_SQL, root / SQL_DIR)
+    for name in SHARED:
+        (root / SQL_DIR / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(TEMPLATE_SQL / name, root / SQL_DIR / name)
     tables = source_tables()
     (root / "data/raw").mkdir(parents=True)
     tables["customers"].to_csv(root / SOURCES["customers"], index=False)
