@@ -2,7 +2,11 @@
 
 import json
 import os
+import re
+import socket
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -250,3 +254,68 @@ def test_a_fresh_clone_pulls_from_a_dvc_remote_and_reproduces_the_metrics(
     assert json.loads((clone / "reports/metrics.json").read_text()) == json.loads(
         (project / "reports/metrics.json").read_text()
     )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
+def test_the_images_command_serves_the_champion_and_release_verify_passes(project_after_readme):
+    """The Dockerfile's CMD (on loopback: no Docker engine here), then the post-deploy check."""
+    project = project_after_readme
+    package = next((project / "src").iterdir()).name
+    command = re.search(r"^CMD (\[.*\])$", (project / "Dockerfile").read_text(), re.M)
+    served = [*json.loads(command.group(1))]
+    port = free_port()
+    served[served.index("--host") + 1], served[served.index("--port") + 1] = "127.0.0.1", str(port)
+    url = f"http://127.0.0.1:{port}"
+
+    service = subprocess.Popen(
+        ["uv", "run", "--no-sync", *served],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and service.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{url}/ready", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        verified = subprocess.run(
+            ["uv", "run", "--no-sync", package, "release", "verify", url],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        service.terminate()
+        output = service.communicate(timeout=30)[0].decode()
+
+    assert served[0] == package
+    assert verified.returncode == 0, verified.stdout + verified.stderr + output
+    assert "answers match the offline predictions" in verified.stdout
+
+
+@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
+def test_the_notebook_recipe_of_q22_reads_the_projects_runs(project_after_readme):
+    project = project_after_readme
+    process = (project / "docs/process.md").read_text()
+    recipe = re.search(r"```python\n(.*?)```", process.split('id="q22"')[1], re.S).group(1)
+    (project / "notebooks").mkdir(exist_ok=True)
+
+    done = subprocess.run(
+        ["uv", "run", "--no-sync", "python", "-c", recipe + "\nprint(len(runs))"],
+        cwd=project / "notebooks",
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.strip().splitlines()[-1]) >= 1
