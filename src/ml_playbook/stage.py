@@ -46,14 +46,6 @@ class Stage:
         return doc.strip().split("\n\n")[0].replace("\n", " ")
 
 
-def run_stage(project, stages: Sequence[Stage], name: str) -> None:
-    """Run the stage called `name` of `stages` on `project`."""
-    stage = next((s for s in stages if s.name == name), None)
-    if stage is None:
-        raise ProjectError(f"no stage '{name}': the stages are {', '.join(s.name for s in stages)}")
-    stage.run(project)
-
-
 def console():
     from rich.console import Console
 

@@ -162,3 +162,14 @@ def test_rolling_back_twice_goes_two_champions_back():
     assert champion_on(history, parse_moment("2025-02-15")) == "2"
     assert champion_on(history, parse_moment("2024-12-31")) is None
     assert parse_moment("2025-02-15", end_of_day=False) == datetime(2025, 2, 15, tzinfo=UTC)
+
+
+def test_mlflow_reads_only_its_numbered_move_tags(registered_in_mlflow):
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(registered_in_mlflow.uri, registered_in_mlflow.uri)
+    before = registered_in_mlflow.moves("m")
+    client.set_registered_model_tag("m", "release.note", "kept for the audit")
+    client.set_registered_model_tag("m", "team", "retention")
+
+    assert registered_in_mlflow.moves("m") == before

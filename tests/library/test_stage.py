@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ml_playbook.errors import ProjectError
-from ml_playbook.stage import STAGING_PREFIX, Stage, outputs, run_stage
+from ml_playbook.stage import STAGING_PREFIX, Stage, outputs
 
 FOLDER, FILE = Path("data/processed"), Path("reports/metrics.json")
 
@@ -81,12 +81,14 @@ def test_a_stage_may_write_only_what_it_declares(tmp_path):
         out.path("models/model.joblib")
 
 
-def test_a_stage_is_run_by_name_and_an_unknown_name_lists_the_stages():
-    ran = []
-    stages = (Stage("split", lambda project: ran.append(project), group="data"),)
+def test_a_stage_names_its_command_and_takes_its_help_from_its_docstring():
+    def run(project) -> None:
+        """Run the SQL set models.
 
-    run_stage("p", stages, "split")
+        More than the first paragraph is not shown."""
 
-    assert ran == ["p"] and stages[0].command == "data split"
-    with pytest.raises(ProjectError, match="the stages are split"):
-        run_stage("p", stages, "trian")
+    stage = Stage("split", run, group="data")
+
+    assert stage.command == "data split"
+    assert stage.summary == "Run the SQL set models."
+    assert Stage("train", run).command == "train"

@@ -78,8 +78,6 @@ class DataParams(Section):
     keys: list[str] = []
     time_column: str | None = None
     rules: dict[str, ColumnRule] = {}
-    # Below this many rows a table a stage writes is an error: something emptied it.
-    min_rows: Annotated[int, Field(ge=1)] = 1
 
     @property
     def path(self) -> Path:
