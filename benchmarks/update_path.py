@@ -5,7 +5,9 @@
 The releases are those of tests/test_update_path.py (devtools.release_history); each run starts
 from a fresh project at the base release with the team's edits (devtools.update_scenarios).
 Times are in-process `run_update` calls (copier already imported), median over the runs;
-then one `cruft update` of a cookiecutter-made project to the minor release.
+then the move from v0.1.0 to this release (v1.0.0: the machinery into the library, two
+migrations), with and without a team's edit to a machinery file; then one `cruft update` of a
+cookiecutter-made project to the minor release.
 """
 
 import argparse
@@ -54,8 +56,34 @@ def main(argv: list[str] | None = None) -> int:
                 f"{name}: median {statistics.median(times):.2f} s per update "
                 f"(min {min(times):.2f}, max {max(times):.2f}; {len(times)} updates)"
             )
+        for edited, times in time_library_move(work, args.runs).items():
+            print(
+                f"v0.1.0 -> this release ({edited}), --trust: median "
+                f"{statistics.median(times):.2f} s per update ({len(times)} updates)"
+            )
         print(f"cruft update (minor release): {time_cruft_update(history, work):.2f} s")
     return 0
+
+
+def time_library_move(work: Path, runs: int) -> dict[str, list[float]]:
+    """`copier update` from v0.1.0 to the working tree, on projects left alone and edited."""
+    from devtools.previous_release import PREVIOUS_TAG, make_previous_then_current
+    from devtools.template_clone import release_tag
+
+    repo = make_previous_then_current(work / "library-move" / "ml-playbook")
+    url = f"git+{repo.as_uri()}"
+    times: dict[str, list[float]] = {"left alone": [], "a machinery file edited": []}
+    for edited, found in times.items():
+        for run in range(runs):
+            project = start_project(
+                url, PREVIOUS_TAG, work / "library-move" / f"{run}-{len(found)}-{edited[0]}"
+            )
+            if edited != "left alone":
+                app = next((project / "src").iterdir()) / "serving/app.py"
+                app.write_text(app.read_text() + "# ours\n")
+                commit_all(project, "Our change")
+            found.append(update(project, release_tag(), trust=True))
+    return times
 
 
 def time_cruft_update(history, work: Path) -> float:
