@@ -80,4 +80,3 @@ def test_version_info_and_help_answer(app, project):
         "predict",
     ):
         assert command in listed, command
-
