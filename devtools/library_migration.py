@@ -18,6 +18,7 @@ deleted. Nothing is lost, and the update leaves a project that installs and test
 
 import argparse
 import filecmp
+import re
 import shutil
 import subprocess
 import sys
@@ -114,6 +115,7 @@ def before(project: Path, template: str, old: str, new: str, excepted: set[str])
         shutil.copy2(project / name, target)
     parking.mkdir(parents=True, exist_ok=True)
     (parking / "emptied").write_text("\n".join(sorted(emptied)) + "\n", encoding="utf-8")
+    (parking / "removed").write_text("\n".join(removed) + "\n", encoding="utf-8")
     (parking / "package").write_text(str(answers.get("package_name", "")), encoding="utf-8")
 
 
@@ -122,6 +124,46 @@ def replacement(name: str, package: str) -> str:
         if name.startswith(prefix.format(package=package)):
             return replaced_by.format(package=package).replace("<package>", package)
     return "nothing: the release dropped it"
+
+
+def removed_modules(removed: list[str], package: str) -> set[str]:
+    """The dotted names of the package's modules and packages among `removed` files."""
+    names = set()
+    for name in removed:
+        path = PurePosixPath(name)
+        if path.suffix != ".py" or path.parts[:2] != ("src", package):
+            continue
+        parts = list(path.with_suffix("").parts[1:])
+        if parts[-1] == "__init__":
+            parts.pop()
+        names.add(".".join(parts))
+    return names
+
+
+def importers(project: Path, modules: set[str]) -> list[str]:
+    """The project's Python files (outside .venv, .git and ml-playbook-kept/) that import one
+    of `modules`: they would fail at import once the release removed it."""
+    if not modules:
+        return []
+    wanted = re.compile(
+        r"^\s*(?:from|import)\s+(?:"
+        + "|".join(re.escape(m) for m in sorted(modules, key=len, reverse=True))
+        + r")(?:\s|\.|$)",
+        re.MULTILINE,
+    )
+    skipped = {".venv", ".git", str(KEPT), "__pycache__"}
+    found = []
+    for path in sorted(project.rglob("*.py")):
+        relative = path.relative_to(project)
+        if skipped & set(relative.parts) or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if wanted.search(text):
+            found.append(relative.as_posix())
+    return found
 
 
 def after(project: Path) -> list[str]:
@@ -150,24 +192,32 @@ def after(project: Path) -> list[str]:
         target = project / KEPT / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(parking / "files" / name, target)
+    removed = (parking / "removed").read_text(encoding="utf-8").split()
+    importing = [
+        name for name in importers(project, removed_modules(removed, package)) if name not in left
+    ]
     shutil.rmtree(parking, ignore_errors=True)
-    if not kept and not left:
+    if not kept and not left and not importing:
         return []
     lines = [
-        "# Files this project changed that ml-playbook v1.0.0 no longer generates",
+        "# What ml-playbook v1.0.0 left for you to look at",
         "",
         "The release moved the machinery (serving, release, monitoring, evaluation, the SQL",
-        "runner, the registry) into the ml-playbook library. Files you had not changed were",
-        "removed; the ones below you had changed, so they are kept here, untouched and unused.",
-        "Carry your change over to what replaces each (docs/process.md says how: a metric, a",
-        "slice or a monitor rule in `extend.py`, a model in `model.py`, a value rule in",
-        "`params.yaml`; a fix to the machinery itself goes to the template's library), then",
-        "delete this folder.",
-        "",
-        "| your file | replaced by |",
-        "|---|---|",
-        *(f"| `{name}` | {replacement(name, package)} |" for name in kept),
+        "runner, the registry) into the ml-playbook library, and removed the files of it that",
+        "you had not changed. Carry each change below over to what replaces it (docs/process.md",
+        "says how: a metric, a slice or a monitor rule in `extend.py`, a model in `model.py`, a",
+        "value rule in `params.yaml`; a fix to the machinery itself goes to the template's",
+        "library), then delete this folder.",
     ]
+    if kept:
+        lines += [
+            "",
+            "Files you had changed, kept here untouched and unused:",
+            "",
+            "| your file | replaced by |",
+            "|---|---|",
+            *(f"| `{name}` | {replacement(name, package)} |" for name in kept),
+        ]
     if left:
         lines += [
             "",
@@ -176,9 +226,17 @@ def after(project: Path) -> list[str]:
             "",
             *(f"- `{name}`" for name in left),
         ]
+    if importing:
+        lines += [
+            "",
+            "Files that import modules the release removed (they fail at import until they use",
+            "what replaced them — the table above, or the library's module of the same name):",
+            "",
+            *(f"- `{name}`" for name in importing),
+        ]
     (project / KEPT).mkdir(exist_ok=True)
     (project / KEPT / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return [*kept, *left]
+    return [*kept, *left, *importing]
 
 
 def main(argv: list[str] | None = None) -> int:

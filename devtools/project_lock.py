@@ -46,7 +46,10 @@ def render_default_project(scratch: Path) -> Path:
 def lock(project: Path, upgrade: bool) -> str:
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     env["UV_PYTHON_DOWNLOADS"] = "never"
-    command = ["uv", "lock", "--quiet", *(["--upgrade"] if upgrade else [])]
+    # The library is this repository at the commit being tagged: always read it afresh (the
+    # lock the project was rendered with names the new commit, but the old version's metadata).
+    keep = ["--upgrade-package", "ml-playbook"]
+    command = ["uv", "lock", "--quiet", *(["--upgrade"] if upgrade else keep)]
     done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"`uv lock` failed in the default project:\n{done.stderr.strip()}")

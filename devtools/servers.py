@@ -152,3 +152,28 @@ def _stop_group(process: subprocess.Popen) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+@contextmanager
+def running(app) -> Iterator[int]:
+    """An ASGI `app` (the model service) served by uvicorn in a thread on a free loopback
+    port, yielded, until the block ends — stopped as on SIGTERM."""
+    import threading
+
+    import uvicorn
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.01)
+        yield listening.getsockname()[1]
+    finally:
+        server.should_exit = True  # as on SIGTERM: finish what is in flight, run the lifespan's end
+        thread.join(timeout=20)
+        listening.close()

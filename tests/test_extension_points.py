@@ -1,7 +1,8 @@
-"""Each extension point, used from a rendered project as a team would use it, and nothing else
-changed: a feature (its SQL column and its name in params.yaml), a model (model.py), a metric, a
-slice and a monitor rule (extend.py). The project's own stages then run on tiny data in this
-process, with a registry in memory, and each addition shows where it should.
+"""Each extension point, used from a rendered project as a team would use it: a feature (its
+SQL column, its name in params.yaml, its value in the golden set), a model (model.py), a metric,
+a slice and a monitor rule (extend.py). The project's own stages then run on tiny data in this
+process, with a registry in memory, and each addition shows where it should — up to the
+service and `release verify` for the new feature.
 """
 
 import json
@@ -14,16 +15,18 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from devtools.servers import running
 from ml_playbook.data.schema import validate
 from ml_playbook.monitoring.run import monitor
 from ml_playbook.project.paths import EVALUATION_REPORT, EVALUATION_SET, METRICS, MODEL
-from ml_playbook.registry import CHAMPION, Candidate
 from ml_playbook.registry.memory import MemoryRegistry
+from ml_playbook.release.verify import verify
 from ml_playbook.serving.service import build_service
 from ml_playbook.stage import load_model
 
 PACKAGE = "extended_model"
 FEATURE = "lifetime_fees"
+GOLDEN = "data/samples/golden.csv"
 MODEL_NAME = "extra_trees"
 METRIC = "share_flagged"
 SLICE = "fee_band"
@@ -96,6 +99,9 @@ def extended(render, tmp_path_factory):
     params["train"]["search"]["grid"] = {"n_estimators": [30]}
     params["test_sets"][0]["slices"].append(SLICE)
     (project / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    golden = pd.read_csv(project / GOLDEN)
+    golden[FEATURE] = golden["monthly_fee"] * golden["tenure_months"]
+    golden.to_csv(project / GOLDEN, index=False)
     edit(package / "model.py", *MODEL_ENTRY)
     (package / "extend.py").write_text((package / "extend.py").read_text() + EXTENSIONS)
 
@@ -107,7 +113,7 @@ def extended(render, tmp_path_factory):
         sys.path.remove(str(project / "src"))
     registry = MemoryRegistry()
     loaded = replace(SPEC, registry=lambda _: registry).load(project, overrides=TINY)
-    for stage in STAGES[:-1]:  # through evaluate
+    for stage in STAGES:  # register: champion v1, in memory
         stage.run(loaded)
     return loaded, registry
 
@@ -120,6 +126,20 @@ def test_a_feature_added_in_sql_and_params_is_trained_on(extended):
 
     assert FEATURE in scored.columns
     assert FEATURE in list(model.feature_names_in_)
+
+
+def test_the_new_feature_is_served_and_release_verify_replays_the_golden_set(extended):
+    project, registry = extended
+
+    with running(build_service(project, registry=registry)) as port:
+        problems = verify(project, f"http://127.0.0.1:{port}", None, registry=registry)
+        with TestClient(build_service(project, registry=registry)) as client:
+            row = pd.read_csv(project.root / GOLDEN)[project.params.train.features].iloc[0]
+            without = client.post("/predict", json=row.drop(FEATURE).to_dict())
+
+    assert problems == []
+    assert without.status_code == 422
+    assert without.json()["error"] == f"{FEATURE}: required feature is missing"
 
 
 def test_a_model_added_in_model_py_is_the_one_trained(extended):
@@ -153,9 +173,6 @@ def test_a_monitor_rule_added_in_extend_py_is_judged_and_reported_alike(extended
         update={"log_sample_rate": 1.0, "log_flush_seconds": 0.05, "poll_seconds": 0.0}
     )
     project = project.with_params(serve=serve)
-    name = project.params.registry.model_name
-    registry.register(name, Candidate(model=load_model(project.root, MODEL), run_name="t"))
-    registry.set_alias(name, CHAMPION, "1")
     rows = validate(pd.read_parquet(project.root / EVALUATION_SET), project.params)
     premium = rows.assign(plan="premium", monthly_fee=39.0)[project.params.train.features]
     with TestClient(build_service(project, registry=registry)) as client:

@@ -5,6 +5,7 @@ named, the synthetic source moves with the team's edits, and nothing else of the
 """
 
 import shutil
+import subprocess
 
 import pytest
 from copier import run_update
@@ -21,7 +22,8 @@ MACHINERY = [
     f"src/{PACKAGE}/paths.py",
     "tests/test_serving.py",
 ]
-TEAM_LINE = "\n# Our team's change: retry twice before giving up.\n"
+# The team's change, as its pre-commit hooks leave it (formatted).
+TEAM_LINE = '\n\ndef retries() -> int:\n    """Our team\'s change: retry twice."""\n    return 2\n'
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +73,10 @@ def test_machinery_the_team_changed_is_kept_and_listed_with_what_replaces_it(rel
         (project / name).write_text((project / name).read_text() + TEAM_LINE)
     added = project / f"src/{PACKAGE}/serving/retries.py"
     added.write_text('"""Our retries."""\n')
+    ours = project / "tests/test_our_metric.py"
+    ours.write_text(
+        f"from {PACKAGE}.models.metrics import METRICS\n\n\ndef test_it():\n    assert METRICS\n"
+    )
     synthetic = project / f"src/{PACKAGE}/data/synthetic.py"
     synthetic.write_text(synthetic.read_text() + TEAM_LINE)
     commit_all(project, "Our changes")
@@ -85,6 +91,7 @@ def test_machinery_the_team_changed_is_kept_and_listed_with_what_replaces_it(rel
     assert f"| `src/{PACKAGE}/serving/app.py` | ml_playbook.serving" in listing
     assert f"| `src/{PACKAGE}/evaluation/sets.py` | ml_playbook.evaluation" in listing
     assert f"- `src/{PACKAGE}/serving/retries.py`" in listing
+    assert "- `tests/test_our_metric.py`" in listing  # imports a module the release removed
     assert added.is_file()
     assert not (kept / MACHINERY[2]).exists()  # unchanged: removed, not kept
     assert (project / f"src/{PACKAGE}/synthetic.py").read_text().endswith(TEAM_LINE)
@@ -110,3 +117,19 @@ def test_without_trust_copier_refuses_before_changing_anything(releases, project
         p.relative_to(project).as_posix() for p in project.rglob("*") if ".git" not in p.parts
     )
     assert after == before
+
+
+@pytest.mark.e2e
+def test_the_updated_project_installs_lints_and_passes_its_own_tests(releases, project):
+    app = project / f"src/{PACKAGE}/serving/app.py"
+    app.write_text(app.read_text() + TEAM_LINE)
+    commit_all(project, "Our change to the service")
+    update(project, releases)
+
+    for command in (["uv", "sync", "--quiet"], ["make", "test"]):
+        done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, (
+            f"{' '.join(command)}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+        )
+
+    assert (project / "ml-playbook-kept" / f"src/{PACKAGE}/serving/app.py").is_file()

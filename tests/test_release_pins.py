@@ -1,6 +1,7 @@
 """The hook package and the hooks are pinned to the template release, and move together."""
 
 import os
+import re
 import shutil
 import subprocess
 import tomllib
@@ -9,7 +10,13 @@ import pytest
 import yaml
 from copier import run_copy, run_update
 
-from devtools.template_clone import GIT_IDENTITY, commit_and_tag, make_tagged_clone
+from devtools.project_lock import LOCK_TEMPLATE
+from devtools.template_clone import (
+    GIT_IDENTITY,
+    TEMPLATE_ROOT,
+    commit_and_tag,
+    make_tagged_clone,
+)
 
 
 def pins(project) -> tuple[str, str, str]:
@@ -207,3 +214,18 @@ def test_make_template_source_without_a_url_says_what_to_type(template, tmp_path
     assert done.returncode != 0
     assert "make template-source URL=" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_starting_lock_holds_this_release_of_the_library():
+    """uv trusts what a lock says of a git commit: a lock naming the new commit with the last
+    release's version or dependencies would be installed as it is, and reinstalled on every
+    `uv run`. `uv run python -m devtools.project_lock` writes it afresh."""
+    text = LOCK_TEMPLATE.read_text(encoding="utf-8")
+    entry = text[text.index('name = "ml-playbook"') :].split("\n[[package]]", 1)[0]
+    pyproject = tomllib.loads((TEMPLATE_ROOT / "pyproject.toml").read_text())["project"]
+    base = entry.split("[package.optional-dependencies]")[0]
+
+    assert f'version = "{pyproject["version"]}"' in entry
+    assert set(re.findall(r'\{ name = "([^"]+)"', base)) == {
+        re.split(r"[<>=\[ ]", requirement)[0] for requirement in pyproject["dependencies"]
+    }

@@ -14,3 +14,10 @@ class ProjectError(Exception):
     def __init__(self, *problems: str):
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+
+
+def first_line(error: BaseException, limit: int = 300) -> str:
+    """What an exception of a library underneath says, as one line for a message: its first
+    non-empty line (at most `limit` characters), or its type when it says nothing."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0][:limit] if lines else type(error).__name__

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ProjectError
+from .errors import ProjectError, first_line
 from .governance.tables import TABLE_SUFFIXES, is_table, relation_sql
 from .project.paths import MODEL
 
@@ -109,10 +109,16 @@ class Outputs:
         for out in self.declared:
             target = self.root / out
             target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir() and not target.is_symlink():
+            moved_aside = target.is_dir() and not target.is_symlink()
+            if moved_aside:
                 (replaced / out).parent.mkdir(parents=True, exist_ok=True)
                 target.rename(replaced / out)
-            os.replace(self.staging / out, target)
+            try:
+                os.replace(self.staging / out, target)
+            except OSError as error:
+                if moved_aside:  # put the previous folder back before the staging is removed
+                    (replaced / out).rename(target)
+                raise ProjectError(f"{out.as_posix()} could not be replaced ({error})") from None
         return [self.root / out for out in self.declared]
 
 
@@ -134,12 +140,31 @@ def outputs(root: Path, *declared: Path) -> Iterator[Outputs]:
 
 
 def read_parquet(root: Path, path: Path, made_by: str):
-    """A table the pipeline wrote; a missing one names the stage that makes it."""
+    """A table the pipeline wrote; a missing or unreadable one names the stage that makes it."""
     import pandas as pd
 
     if not (root / path).is_file():
         raise ProjectError(f"{path} does not exist: run `dvc repro {made_by}` first")
-    return pd.read_parquet(root / path)
+    try:
+        return pd.read_parquet(root / path)
+    except (OSError, ValueError, TypeError) as error:  # pyarrow's errors are among these
+        raise ProjectError(
+            f"{path} cannot be read as Parquet ({first_line(error, 200)}): make it again with "
+            f"`dvc repro --force {made_by}`"
+        ) from None
+
+
+def read_json(root: Path, path: Path, made_by: str):
+    """A JSON file the pipeline wrote; a missing or broken one names the stage that makes it."""
+    if not (root / path).is_file():
+        raise ProjectError(f"{path} does not exist: run `dvc repro {made_by}` first")
+    try:
+        return json.loads((root / path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ProjectError(
+            f"{path} is not readable JSON ({first_line(error, 200)}): make it again with "
+            f"`dvc repro --force {made_by}`"
+        ) from None
 
 
 def read_table(path: Path):
@@ -154,7 +179,7 @@ def read_table(path: Path):
     try:
         return duckdb.connect().sql(f"select * from {relation_sql(path)}").df()
     except duckdb.Error as error:
-        raise ProjectError(f"{path}: not a readable table ({str(error).splitlines()[0]})") from None
+        raise ProjectError(f"{path}: not a readable table ({first_line(error, 200)})") from None
 
 
 def write_table(path: Path, frame) -> Path:
@@ -171,9 +196,22 @@ def write_table(path: Path, frame) -> Path:
 
 
 def load_model(root: Path, path: Path = MODEL):
-    """The trained model; a missing file says how to make it."""
+    """The trained model; a missing file, one that does not load, or one holding something
+    other than a model says how to make it again."""
     import joblib
 
     if not (root / path).is_file():
         raise ProjectError(f"{path} not found: train a model first (`make pipeline`)")
-    return joblib.load(root / path)
+    try:
+        model = joblib.load(root / path)
+    except Exception as error:  # unpickling raises what the bytes make it raise: name the file
+        raise ProjectError(
+            f"{path} does not load as a model ({type(error).__name__}: {first_line(error, 200)}): "
+            "train it again (`dvc repro --force train`), or name another with --model"
+        ) from None
+    if not callable(getattr(model, "predict", None)):
+        raise ProjectError(
+            f"{path} holds a {type(model).__name__}, not a model with predict(): train it again "
+            "(`dvc repro --force train`), or name another with --model"
+        )
+    return model

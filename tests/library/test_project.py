@@ -99,3 +99,26 @@ def test_params_of_the_other_task_load_too(tmp_path):
     assert set(project.metrics) >= {"rmse", "mae", "r2"}
     assert "top_decile_precision" not in project.metrics
     assert CLASSIFICATION in project.spec.metrics
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"release__verify_examples": "/etc/passwd"},
+        {"serve__log_dir": "../elsewhere"},
+        {"monitor__report_dir": "/tmp/reports"},
+    ],
+)
+def test_a_path_setting_must_stay_inside_the_project(project, change):
+    params = params_dict(project.params.task)
+    (section, key), value = next(iter(change.items()))[0].split("__"), next(iter(change.values()))
+    params.setdefault(section, {})[key] = value
+    (project.root / "params.yaml").write_text(yaml.safe_dump(params))
+
+    with pytest.raises(ProjectError, match="must be a path inside the project"):
+        reload(project)
+
+
+def test_a_params_file_named_on_the_command_line_that_is_missing_says_so(project):
+    with pytest.raises(ProjectError, match=r"nope.yaml not found: give an existing params file"):
+        project.spec.load(project.root, params_file=project.root / "nope.yaml")

@@ -92,3 +92,36 @@ def test_a_stage_names_its_command_and_takes_its_help_from_its_docstring():
     assert stage.command == "data split"
     assert stage.summary == "Run the SQL set models."
     assert Stage("train", run).command == "train"
+
+
+def test_a_model_file_that_does_not_load_or_holds_no_model_is_one_line(tmp_path):
+    import joblib
+
+    from ml_playbook.stage import load_model
+
+    (tmp_path / "broken.joblib").write_bytes(b"not a pickle at all")
+    joblib.dump({"weights": [1, 2]}, tmp_path / "dict.joblib")
+
+    with pytest.raises(ProjectError) as broken:
+        load_model(tmp_path, Path("broken.joblib"))
+    with pytest.raises(ProjectError, match="holds a dict, not a model with predict"):
+        load_model(tmp_path, Path("dict.joblib"))
+
+    assert broken.value.problems[0].startswith("broken.joblib does not load as a model (")
+    assert "\n" not in str(broken.value)
+
+
+def test_a_broken_table_or_json_the_pipeline_wrote_names_the_stage_that_remakes_it(tmp_path):
+    from ml_playbook.stage import read_json, read_parquet
+
+    (tmp_path / "set_train.parquet").write_bytes(b"PAR1 truncated")
+    (tmp_path / "metrics.json").write_text("{not json")
+
+    with pytest.raises(
+        ProjectError, match=r"set_train.parquet cannot be read as Parquet .*--force split`$"
+    ):
+        read_parquet(tmp_path, Path("set_train.parquet"), "split")
+    with pytest.raises(
+        ProjectError, match=r"metrics.json is not readable JSON .*--force evaluate`$"
+    ):
+        read_json(tmp_path, Path("metrics.json"), "evaluate")

@@ -31,8 +31,11 @@ AREAS = (
 )
 
 
-def project_app(spec: ProjectSpec, version: str = "0.0.0", summary: str = "") -> typer.Typer:
-    """The command tree of the project `spec` describes."""
+def project_app(
+    spec: ProjectSpec, version: str = "0.0.0", summary: str = "", distribution: str = ""
+) -> typer.Typer:
+    """The command tree of the project `spec` describes (`distribution`: its name on PyPI,
+    from its pyproject.toml, for `info`)."""
     root = typer.Typer(name=spec.package, help=summary, no_args_is_help=True, add_completion=False)
     data = typer.Typer(
         help="Data stages (synthesize, generate, validate, split, screen) and the PII scan.",
@@ -74,7 +77,12 @@ def project_app(spec: ProjectSpec, version: str = "0.0.0", summary: str = "") ->
         """Print the version, the Python in use and the project root the commands work in."""
         from importlib.metadata import version as installed
 
-        typer.echo(f"project:      {spec.package} {version}")
+        named = (
+            f"{distribution} {version} (package {spec.package})"
+            if distribution
+            else (f"{spec.package} {version}")
+        )
+        typer.echo(f"project:      {named}")
         typer.echo(f"ml-playbook:  {installed('ml-playbook')}")
         typer.echo(f"python:       {platform.python_version()}")
         typer.echo(f"project root: {project_root()}")

@@ -1,17 +1,17 @@
 """One contract for every table a model meets: the hand-made example files — each file-backed
 test set of params.yaml `test_sets` (the golden set) and the examples `release verify` replays —
-checked against the features and value rules the feature table is held to, by `validate`, the
-first stage that can, rather than by whichever later stage trips over them.
+are held to the feature table's contract by `validate`, the first stage that can check them,
+rather than by whichever later command trips over them (`evaluate`, `predict`, `score`,
+`release verify`, all of which need every feature of a row, as the service does).
 
-A hand-made example need not set every feature: one the file leaves out is scored as missing
-(the model imputes it), and validate says so, naming the file and the column, so that adding a
-feature to the SQL and params.yaml is all it takes. What is an error: a file that is missing or
-not a table, a test set without the label, a column whose values break its rule.
+So a feature is declared once — its column in the SQL, its name under `train`, a value rule
+under `data.rules` if it has one — and the one other place it must then appear, the value of
+each hand-made example, is named by validate before anything trains: the file and the column.
+What else validate refuses here: a file that is missing or not a table, one with no rows, a
+test set without the label, a value that breaks its column's rule or is empty.
 """
 
 from pathlib import Path
-
-import pandera.pandas as pa
 
 from ..errors import ProjectError
 from ..stage import read_table
@@ -29,11 +29,10 @@ def example_files(params) -> dict[Path, list[str]]:
     return files
 
 
-def check_example_files(project) -> list[str]:
-    """Raise a ProjectError listing every problem of the example files; return the notes (a
-    feature a file leaves out) for the stage to print."""
+def check_example_files(project) -> None:
+    """Raise a ProjectError listing every problem of the example files, one line each."""
     params = project.params
-    problems, notes = [], []
+    problems = []
     for relative, roles in example_files(params).items():
         where = f"{relative} ({', '.join(roles)})"
         path = project.root / relative
@@ -54,25 +53,21 @@ def check_example_files(project) -> list[str]:
                 f"{where} has no column '{params.train.label}' (the label): a test set needs "
                 "the answer of each example"
             )
-        absent = ", ".join(name for name in params.train.features if name not in frame.columns)
-        if absent and tests_a_model:
-            notes.append(
-                f"{relative} has no column {absent}: its examples are scored with it missing "
-                "(the model imputes it); add the column to set it"
-            )
-        if absent and "release.verify_examples" in roles:
-            notes.append(
-                f"{relative} has no column {absent}: `release verify` cannot replay it against "
-                "the service until the column is added"
+        absent = [name for name in params.train.features if name not in frame.columns]
+        if absent:
+            problems.append(
+                f"{where} has no column {', '.join(absent)}, which params.yaml train names: add "
+                "it with a value for each example"
             )
         problems += _broken_values(frame, params, where)
     if problems:
         raise ProjectError(*problems)
-    return notes
 
 
 def _broken_values(frame, params, where: str) -> list[str]:
-    """Values of the columns the file has that break their rule (types, ranges, codes)."""
+    """Values of the contract's columns the file has that break their rule or are empty."""
+    import pandera.pandas as pa
+
     columns = feature_schema(params).columns
     present = {name: column for name, column in columns.items() if name in frame.columns}
     schema = pa.DataFrameSchema(present, coerce=True, strict=False)

@@ -7,6 +7,7 @@ A feature without a rule is checked for its type only: a number (float) for a nu
 text for a categorical one. The label is 0 or 1 for classification, a number for regression.
 """
 
+from ..conventions import SQL_LAYER_PREFIXES
 from ..errors import ProjectError
 from ..modeling.metrics import CLASSIFICATION
 
@@ -60,16 +61,44 @@ def feature_schema(params):
     )
 
 
+def read_feature_table(project):
+    """The feature table params.yaml `data.table` names, as `generate` wrote it; a name the SQL
+    does not build is an error naming the setting and the feature models that exist."""
+    from ..stage import read_parquet
+
+    params = project.params
+    path = project.root / params.data.path
+    built = sorted(p.stem for p in path.parent.glob(f"{SQL_LAYER_PREFIXES['features']}*.parquet"))
+    if not path.is_file() and built:
+        raise ProjectError(
+            f"params.yaml data.table names {params.data.table}, which the SQL does not build: "
+            f"the feature models are {', '.join(built)}"
+        )
+    return read_parquet(project.root, params.data.path, "generate")
+
+
 def validate(frame, params, where: str | None = None):
-    """The frame, coerced to the schema's types; an error naming each failing column."""
+    """The frame, coerced to the schema's types; an error naming each failing column, and each
+    rule of params.yaml `data.rules` for a column the table does not have (a typo would
+    otherwise leave the column it meant unchecked)."""
     import pandera.pandas as pa
 
+    table = where or params.data.table
+    stray = [name for name in params.data.rules if name not in frame.columns]
+    if stray:
+        raise ProjectError(
+            *(
+                f"params.yaml data.rules.{name}: {table} has no column {name}; fix the name or "
+                "drop the rule"
+                for name in stray
+            )
+        )
     schema = feature_schema(params)
     try:
         # A fresh index: pandera reports rows by index, and a repeated one breaks its report.
         return schema.validate(frame.reset_index(drop=True), lazy=True)
     except pa.errors.SchemaErrors as errors:
-        raise ProjectError(*summarise(errors.failure_cases, where or params.data.table)) from None
+        raise ProjectError(*summarise(errors.failure_cases, table)) from None
 
 
 def summarise(failures, table: str) -> list[str]:

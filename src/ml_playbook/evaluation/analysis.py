@@ -3,7 +3,7 @@
 
 import pandas as pd
 
-from ..errors import ProjectError
+from ..errors import ProjectError, first_line
 from ..modeling import inputs
 from ..modeling.metrics import defined_metrics, model_scores, scorer
 
@@ -61,8 +61,7 @@ def feature_importance(
                 random_state=params.seed,
             )
         except ValueError as error:
-            text = str(error).strip()
-            raise undefined(f" ({text.splitlines()[0]})" if text else "") from None
+            raise undefined(f" ({first_line(error)})") from None
     if not np.isfinite(result.importances_mean).any():
         raise undefined("")
     return pd.Series(result.importances_mean, index=features.columns).sort_values(ascending=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import ProjectError
 from ..registry import CHAMPION, RegistryError, open_registry
-from ..registry.moves import champion_on, parse_moment
+from ..registry.moves import champion_on, parse_moment, version_number
 
 DATED = "@"  # alias@date: the version the alias pointed at on that date
 MODEL_SUFFIXES = {".joblib", ".pkl", ".skops"}
@@ -66,8 +66,8 @@ def resolve(project, text: str, registry=None) -> Reference:
             f"{text}: no such model file; train one (`make pipeline`) or name a registry "
             "version (champion, v3, champion@YYYY-MM-DD)"
         )
-    if text.removeprefix("v").isdigit():
-        version = str(int(text.removeprefix("v")))
+    if version_number(text).isdigit():
+        version = version_number(text)
         return Reference(text, uri=f"models:/{name}/{version}", name=name, version=version)
     alias, dated, when = text.partition(DATED)
     if not alias.replace("-", "_").isidentifier():

@@ -36,12 +36,8 @@ def select(sets: Sequence[EvalSet], names: Sequence[str] | None) -> list[EvalSet
 
 
 def read_set(project, spec: EvalSet):
-    """The set's rows; a missing file says what makes it. A hand-made set (a `file`) may leave
-    a feature out: its rows are scored with that feature missing, which the model imputes
-    (`validate` notes it), so adding a feature does not mean rewriting every example file."""
-    import numpy as np
-    import pandas as pd
-
+    """The set's rows; a missing file says what makes it (`validate` has checked a hand-made
+    set against the features already)."""
     from ..stage import read_parquet, read_table
 
     if spec.model is not None:
@@ -51,18 +47,7 @@ def read_set(project, spec: EvalSet):
         raise ProjectError(
             f"test set '{spec.name}': {spec.path} not found; fix `file` in params.yaml test_sets"
         )
-    frame = read_table(path)
-    train = project.params.train
-    absent = {
-        name: pd.Series(np.nan, index=frame.index, dtype="float64")
-        for name in train.numeric_features
-        if name not in frame.columns
-    } | {
-        name: pd.Series(None, index=frame.index, dtype=object)
-        for name in train.categorical_features
-        if name not in frame.columns
-    }
-    return frame.assign(**absent) if absent else frame
+    return read_table(path)
 
 
 @dataclass

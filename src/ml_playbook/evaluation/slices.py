@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import ProjectError
+from ..errors import ProjectError, first_line
 from ..modeling.metrics import CLASSIFICATION, defined_metrics
 from .sets import SetScores
 
@@ -48,10 +48,9 @@ def slice_labels(
     try:
         groups = pd.Series(registered[name](frame)).reset_index(drop=True)
     except Exception as error:  # the team's own code: its failure is reported, not a traceback
-        problem = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise ProjectError(
-            f"slice '{name}' of extend.py fails on {where}: {type(error).__name__}"
-            f"{': ' + problem if problem else ''}"
+            f"slice '{name}' of extend.py fails on {where}: {type(error).__name__}: "
+            f"{first_line(error)}"
         ) from None
     if len(groups) != len(frame):
         raise ProjectError(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import ProjectError
+from ..errors import ProjectError, first_line
 from ..modeling import inputs
 from ..modeling.metrics import scorer
 
@@ -130,9 +130,7 @@ def search(project, frame: pd.DataFrame) -> SearchResult:
             inputs.label(frame, train.label, where),
         )
     except (ValueError, TypeError) as error:  # sklearn's InvalidParameterError is a ValueError
-        text = str(error).strip()
-        first_line = text.splitlines()[0] if text else type(error).__name__
-        raise ProjectError(f"params.yaml train.search.grid: {first_line}") from None
+        raise ProjectError(f"params.yaml train.search.grid: {first_line(error)}") from None
     sign = -1.0 if metric.lower_is_better else 1.0
     results = searcher.cv_results_
     scored = [

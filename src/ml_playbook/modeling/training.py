@@ -1,7 +1,7 @@
 """Fitting a project's model on a table: its features and label as params.yaml names them, and
 a setting scikit-learn refuses turned into one line naming params.yaml."""
 
-from ..errors import ProjectError
+from ..errors import ProjectError, first_line
 from . import inputs
 
 
@@ -12,7 +12,4 @@ def fit(model, frame, train, where: str = "the training set"):
     try:
         return model.fit(features, label)
     except (ValueError, TypeError) as error:  # sklearn's InvalidParameterError is a ValueError
-        first_line = (
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        )
-        raise ProjectError(f"params.yaml train: {first_line}") from None
+        raise ProjectError(f"params.yaml train: {first_line(error)}") from None

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from ..errors import ProjectError
+from ..errors import ProjectError, first_line
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,9 @@ def team_checks(view: MonitorView, functions: Iterable[Callable]) -> list[Check]
             result = function(view)
             results = [result] if isinstance(result, Check) else _items(result)
         except Exception as error:  # the team's code: whatever it raises, name the check
-            first = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
             raise ProjectError(
-                f"monitor check {name} failed ({type(error).__name__}{': ' if first else ''}"
-                f"{first}): fix it in extend.py, or take it out of monitor_checks"
+                f"monitor check {name} failed ({type(error).__name__}: {first_line(error, 200)}): "
+                "fix it in extend.py, or take it out of monitor_checks"
             ) from None
         wrong = [result] if results is None else [i for i in results if not isinstance(i, Check)]
         if wrong:

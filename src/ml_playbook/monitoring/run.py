@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ProjectError
+from ..errors import ProjectError, first_line
 from ..registry import CHAMPION, open_registry
 from .checks import Check, MonitorView, plain, team_checks
 from .rules import (
@@ -59,8 +59,9 @@ def read_log(folder: Path, since: datetime) -> pd.DataFrame:
             [[str(p) for p in files], since],
         ).df()
     except duckdb.Error as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise ProjectError(f"{folder}: the request log cannot be read ({first})") from None
+        raise ProjectError(
+            f"{folder}: the request log cannot be read ({first_line(error)})"
+        ) from None
 
 
 def require_columns(log: pd.DataFrame, features: list[str], folder: Path) -> None:

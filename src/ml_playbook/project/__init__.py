@@ -57,7 +57,9 @@ class ProjectSpec:
         """The project at `root` (default: found from the working directory) with its
         params.yaml (or `params_file`) read and checked."""
         root = (root or project_root()).resolve()
-        params = load_params(params_file or root / PARAMS, self.params, overrides, self.metrics)
+        path = params_file or root / PARAMS
+        named = params_file is not None
+        params = load_params(path, self.params, overrides, self.metrics, named)
         return Project(self, root, params)
 
 

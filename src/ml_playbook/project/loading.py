@@ -14,12 +14,16 @@ def load_params(
     model: type[BaseModel],
     overrides: dict | None = None,
     metrics: dict | None = None,
+    named: bool = False,
 ) -> BaseModel:
     """`path` checked as `model`; dotted `overrides` (`train.model: linear`) go on top.
-    `metrics`, the catalogue of every task, is what the metric settings may name."""
+    `metrics`, the catalogue of every task, is what the metric settings may name; `named`: the
+    user gave the path (--params), rather than the project's params.yaml being looked for."""
     try:
         raw = safe_yaml.load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
+        if named:
+            raise ProjectError(f"{path} not found: give an existing params file.") from None
         raise ProjectError(f"{path} not found: run the command from the project folder.") from None
     except IsADirectoryError:
         raise ProjectError(f"{path} is a folder: give the params file.") from None

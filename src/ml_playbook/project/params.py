@@ -30,6 +30,17 @@ SET_NAME = r"^[a-z][a-z0-9_]{0,39}$"
 SQL_MODEL = r"^[a-z][a-z0-9_]*$"
 
 
+def inside_project(value: str) -> str:
+    """A path inside the project, relative to its root: no absolute path, no `..`."""
+    parts = PurePosixPath(value).parts
+    if not parts or PurePosixPath(value).is_absolute() or ".." in parts:
+        raise ValueError(f"'{value}' must be a path inside the project, relative to its root")
+    return value
+
+
+ProjectPath = Annotated[str, AfterValidator(inside_project)]
+
+
 class Section(BaseModel):
     # Frozen and strict about unknown keys: a typo in params.yaml is an error, not a silent
     # default. Strict about types too: `true` is not a number, "3" is not a count.
@@ -193,7 +204,7 @@ class ServeParams(Section):
     max_batch_rows: Annotated[int, Field(ge=1, le=100_000)] = 1000
     # Share of requests whose inputs and outputs are logged for the monitor (0 to 1).
     log_sample_rate: Annotated[float, Field(ge=0, le=1)] = 0.1
-    log_dir: str = "logs/requests"
+    log_dir: ProjectPath = "logs/requests"
     log_flush_seconds: Annotated[float, Field(gt=0)] = 10.0
     # Log files older than this are deleted (at start, then hourly); at least the monitor's
     # window (monitor.window_days), so the monitor never misses a row it reads.
@@ -208,7 +219,7 @@ class ReleaseParams(Section):
     # `release promote` (CI or a named approver) moves champion. "always" / "never" force it.
     auto_promote: Literal["local", "always", "never"] = "local"
     # The committed examples `release verify` replays (the features; a label is ignored).
-    verify_examples: str = "data/samples/golden.csv"
+    verify_examples: ProjectPath = "data/samples/golden.csv"
     # Largest difference allowed between a served and an offline prediction.
     verify_tolerance: Annotated[float, Field(ge=0)] = 1e-9
     # Single-row latency the service must keep while verified (99th percentile).
@@ -237,7 +248,7 @@ class MonitorParams(Section):
     # Where a tripped rule is posted as JSON (Slack, Teams or any webhook). Empty: none.
     # MONITOR_WEBHOOK_URL, if set, wins: keep secret URLs out of git.
     webhook_url: str = ""
-    report_dir: str = "reports/monitoring"
+    report_dir: ProjectPath = "reports/monitoring"
 
 
 class EvalSet(Section):
@@ -245,7 +256,7 @@ class EvalSet(Section):
 
     name: Annotated[str, Field(pattern=SET_NAME)]
     model: Annotated[str, Field(pattern=SQL_MODEL)] | None = None
-    file: str | None = None
+    file: ProjectPath | None = None
     slices: list[str] = []
     owner: str
     description: str = ""
@@ -257,13 +268,6 @@ class EvalSet(Section):
                 f"test set '{self.name}' needs exactly one of `model` (a SQL model in "
                 "sql/sets/) or `file` (a CSV or Parquet file in the project)"
             )
-        if self.file is not None:
-            parts = PurePosixPath(self.file).parts
-            if not parts or PurePosixPath(self.file).is_absolute() or ".." in parts:
-                raise ValueError(
-                    f"test set '{self.name}': file '{self.file}' must be a path inside the "
-                    "project, relative to its root"
-                )
         return self
 
     @property

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
+from ..errors import first_line
 from ..project.paths import MLFLOW_ARTIFACTS, MLFLOW_STORE
 from .protocol import Candidate, ModelVersion, Move, RegistryError, Run
 
@@ -37,11 +38,6 @@ def tracking_uri(root: Path) -> str:
 
 def is_local_store(uri: str) -> bool:
     return uri.startswith(("sqlite:///", "file:"))
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:300] if text else type(error).__name__
 
 
 class MlflowRegistry:
@@ -84,7 +80,7 @@ class MlflowRegistry:
             raise
         except Exception as error:
             raise RegistryError(
-                f"the registry at {self.uri} cannot be read ({what}: {_first_line(error)}): "
+                f"the registry at {self.uri} cannot be read ({what}: {first_line(error)}): "
                 "check MLFLOW_TRACKING_URI, or move a broken local mlflow.db aside"
             ) from None
 
@@ -199,23 +195,21 @@ class MlflowRegistry:
             return mlflow.sklearn.load_model(uri)
         except MlflowException as error:
             raise RegistryError(
-                f"cannot load {uri} from {self.uri}: {_first_line(error)} (`make registry` "
+                f"cannot load {uri} from {self.uri}: {first_line(error)} (`make registry` "
                 "lists the versions and aliases)"
             ) from None
         except (ImportError, AttributeError, TypeError, ModuleNotFoundError) as error:
             raise RegistryError(
                 f"{uri} does not load in this environment ({type(error).__name__}: "
-                f"{_first_line(error)}); docs/process.md question 23 says how to run it in the "
+                f"{first_line(error)}); docs/process.md question 23 says how to run it in the "
                 "environment it was logged with"
             ) from None
         except OSError as error:
             raise RegistryError(
-                f"{uri}: its files cannot be read from {self.uri} ({_first_line(error)})"
+                f"{uri}: its files cannot be read from {self.uri} ({first_line(error)})"
             ) from None
         except Exception as error:
-            raise RegistryError(
-                f"cannot load {uri} from {self.uri}: {_first_line(error)}"
-            ) from None
+            raise RegistryError(f"cannot load {uri} from {self.uri}: {first_line(error)}") from None
 
     def moves(self, name: str) -> list[Move]:
         with self._reading(f"the moves of '{name}'"):
@@ -230,7 +224,7 @@ class MlflowRegistry:
             return [Move(**json.loads(tags[key])) for key in keys]
         except (ValueError, TypeError) as error:
             raise RegistryError(
-                f"'{name}' holds a malformed move record in {self.uri} ({_first_line(error)})"
+                f"'{name}' holds a malformed move record in {self.uri} ({first_line(error)})"
             ) from None
 
     def record_move(self, name: str, move: Move) -> None:

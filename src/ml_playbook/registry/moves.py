@@ -26,6 +26,13 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def version_number(text: str) -> str:
+    """A version as a person writes it (`3`, `v3`, `V03`) as the registry numbers it (`3`);
+    anything else is returned as it is, for the registry to refuse by name."""
+    stripped = text.strip().removeprefix("v").removeprefix("V")
+    return str(int(stripped)) if stripped.isdigit() else text
+
+
 def move_champion(registry: Registry, name: str, move: Move) -> Move:
     """Point champion at `move.to_version` and add the move to the registry's record."""
     registry.set_alias(name, CHAMPION, move.to_version)

@@ -48,8 +48,18 @@ def flatten(mapping: Mapping, prefix: str = "") -> dict[str, str]:
 
 
 def flat_params(params) -> dict[str, str]:
-    """Every setting of params.yaml, flat, for the run's params."""
-    return flatten(params.model_dump())
+    """Every setting of params.yaml that is set, flat, for the run's params (an unset optional
+    setting — a rule without a `max` — would only log the text "None")."""
+    return flatten(params.model_dump(exclude_none=True))
+
+
+def example_rows(project, frame, count: int = 5):
+    """A few rows of `frame` as the model reads them (its features, numbers as floats): the
+    signature MLflow logs with the model, so it declares the types the model was trained on."""
+    from ..modeling import inputs
+
+    train = project.params.train
+    return inputs.features(frame.head(count), train.numeric_features, train.categorical_features)
 
 
 def file_md5(path: Path) -> str:

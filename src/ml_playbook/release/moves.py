@@ -10,7 +10,7 @@ from ..errors import ProjectError
 from ..modeling.metrics import direction, is_better
 from ..project.paths import EVALUATION_SET
 from ..registry import CHALLENGER, CHAMPION, Move, open_registry
-from ..registry.moves import move_champion, now, previous_champion
+from ..registry.moves import move_champion, now, previous_champion, version_number
 
 
 def evaluate(project, models: Mapping[str, object], frame) -> dict[str, dict[str, float]]:
@@ -64,7 +64,7 @@ def promote(
         raise ProjectError(f"{model_card}: no such file; give the filled-in model card")
     params = project.params
     name = params.registry.model_name
-    candidate = version or registry.alias(name, CHALLENGER)
+    candidate = version_number(version) if version else registry.alias(name, CHALLENGER)
     if candidate is None:
         raise ProjectError(f"'{name}' has no challenger: register a model, or name a version")
     candidate = registry.version(name, candidate).version  # its own error if there is none

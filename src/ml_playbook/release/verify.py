@@ -11,6 +11,7 @@ import numpy as np
 
 from ..errors import ProjectError
 from ..registry import CHAMPION, open_registry
+from ..registry.moves import version_number
 
 TIMEOUT_SECONDS = 10
 SHOWN_DIFFERENCES = 10
@@ -105,7 +106,8 @@ def verify(project, url: str, expected_version: str | None, registry=None) -> li
     registry = registry if registry is not None else open_registry(project)
     params = project.params
     base, name = url.rstrip("/"), params.registry.model_name
-    expected = expected_version or registry.alias(name, CHAMPION)
+    expected = version_number(expected_version) if expected_version else None
+    expected = expected or registry.alias(name, CHAMPION)
     if expected is None:
         raise ProjectError(f"'{name}' has no champion: pass --version to say what should be served")
     rows = examples(project)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ProjectError
+from ..registry.moves import version_number
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +26,8 @@ class LoadedModel:
 def resolve(registry, name: str, alias: str | None, version: str | None) -> str:
     """The version to serve: `version` if pinned, else the one `alias` points at."""
     if version is not None:
-        found = str(version) in {known.version for known in registry.versions(name)}
-        resolved = str(version)
+        resolved = version_number(str(version))
+        found = resolved in {known.version for known in registry.versions(name)}
     else:
         resolved = registry.alias(name, alias)
         found = resolved is not None

@@ -8,7 +8,7 @@ Add a command of the team's own below, as a Typer command on `app`.
 from ml_playbook.cli import project_app
 from ml_playbook.project import ProjectSpec
 
-from . import __summary__, __version__, extend, model
+from . import __distribution__, __summary__, __version__, extend, model
 from .config import Params
 from .stages import STAGES
 
@@ -19,4 +19,4 @@ SPEC = ProjectSpec(
     extensions=extend.EXTENSIONS,
     stages=STAGES,
 )
-app = project_app(SPEC, version=__version__, summary=__summary__)
+app = project_app(SPEC, version=__version__, summary=__summary__, distribution=__distribution__)

@@ -1,10 +1,9 @@
 """The team's model: the scikit-learn pipeline params.yaml `train` describes, unfitted.
 
 `train.model` picks an estimator of ESTIMATORS (the task picks the classifier or the regressor)
-and `train.hyperparameters` go to it as they are. Numbers are imputed (a hand-made example may
-leave one out) and scaled, categories one-hot encoded; a category the model never saw is refused
-before it gets here (`predict`, the service). Add a model: an entry in ESTIMATORS, then its name in
-params.yaml.
+and `train.hyperparameters` go to it as they are. Numbers are scaled, categories one-hot
+encoded; a category the model never saw is refused before it gets here (`predict`, the
+service). Add a model: an entry in ESTIMATORS, then its name in params.yaml.
 """
 
 from importlib import import_module
@@ -31,8 +30,7 @@ ESTIMATORS = {
 def build(params):
     """Preprocessing and the configured estimator, as one unfitted pipeline."""
     from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     train = params.train
@@ -49,11 +47,7 @@ def build(params):
         ) from None
     preprocess = ColumnTransformer(
         [
-            (
-                "numeric",
-                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-                train.numeric_features,
-            ),
+            ("numeric", StandardScaler(), train.numeric_features),
             (
                 "categorical",
                 OneHotEncoder(handle_unknown="ignore", sparse_output=False),

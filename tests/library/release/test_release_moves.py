@@ -40,6 +40,14 @@ def test_a_forced_promotion_skips_the_gate_on_the_record(released):
     assert champion(released) == "2"
 
 
+@pytest.mark.parametrize("written", ["2", "v2", "V02"])
+def test_a_version_is_named_as_people_write_it(released, written):
+    move = promote(released, written, "tester", force_reason="named by hand")
+
+    assert move.to_version == "2"
+    assert champion(released) == "2"
+
+
 def test_the_gate_lets_a_better_version_through_with_its_evaluation(released):
     promote(released, None, "tester", force_reason="try the small model")
     metric = released.params.evaluate.primary_metric

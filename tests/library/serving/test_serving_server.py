@@ -5,42 +5,18 @@ writes the rest of the request log."""
 
 import http.client
 import json
-import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import duckdb
 
+from devtools.servers import running
 from ml_playbook.registry import CHAMPION, Candidate
 from ml_playbook.serving.service import build_service
 from tests.library.serving.conftest import counting
 
 CLIENTS = 6
 REQUESTS_PER_CLIENT = 20
-
-
-@contextmanager
-def running(app) -> Iterator[int]:
-    """`app` served by uvicorn on a free loopback port (yielded) until the block ends."""
-    import uvicorn
-
-    listening = socket.socket()
-    listening.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.01)
-        yield listening.getsockname()[1]
-    finally:
-        server.should_exit = True  # as on SIGTERM: finish what is in flight, run the lifespan's end
-        thread.join(timeout=20)
-        listening.close()
 
 
 def client(port: int, rows: list[dict], first: int, answers: list, moved: threading.Event):

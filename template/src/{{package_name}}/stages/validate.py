@@ -2,7 +2,7 @@
 `data`), every hand-made example file against the features, and the data report."""
 
 from ml_playbook.project.paths import VALIDATION_REPORT
-from ml_playbook.stage import console, outputs, read_parquet, step
+from ml_playbook.stage import outputs, step
 
 
 def run(project) -> None:
@@ -11,8 +11,8 @@ def run(project) -> None:
 
     params = project.params
     with step("validate: schema, example files and data report"):
-        frame = schema.validate(read_parquet(project.root, params.data.path, "generate"), params)
-        notes = contract.check_example_files(project)
+        frame = schema.validate(schema.read_feature_table(project), params)
+        contract.check_example_files(project)
         summary = report.summary(frame, params.train.label)
         figures = {
             "distributions.png": report.distributions_figure(frame, params.train.numeric_features),
@@ -23,5 +23,3 @@ def run(project) -> None:
             for name, figure in figures.items():
                 out.figure(VALIDATION_REPORT / name, figure)
             out.text(VALIDATION_REPORT / "report.md", report.markdown(summary, list(figures)))
-    for note in notes:
-        console().print(f"  [yellow]note:[/yellow] {note}")
