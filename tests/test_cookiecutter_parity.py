@@ -20,6 +20,8 @@ from devtools.release_history import change_practices
 from devtools.template_clone import commit_and_tag, make_tagged_clone
 from devtools.update_scenarios import commit_all, git, pins
 
+pytestmark = pytest.mark.render
+
 CRUFT_RECORD = ".cruft.json"
 ANSWER_SETS = {
     "defaults": {},

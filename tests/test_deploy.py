@@ -4,7 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+
+pytestmark = pytest.mark.render
 
 
 def check_jsonschema(*arguments: str) -> subprocess.CompletedProcess:

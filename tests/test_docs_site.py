@@ -17,7 +17,7 @@ import pytest
 
 from devtools.rendered import run_module
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.browser
 
 BUNDLE = "javascripts/mermaid.tiny.js"
 PAGE = "team/architecture/index.html"

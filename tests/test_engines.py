@@ -18,7 +18,7 @@ import yaml
 
 from devtools.servers import postgres, postgres_binary
 
-pytestmark = [pytest.mark.e2e, pytest.mark.engines]
+pytestmark = pytest.mark.engines
 
 SETS = ("set_train", "set_eval")
 KEYS = ["customer_id", "snapshot_month"]

@@ -24,6 +24,8 @@ from ml_playbook.release.verify import verify
 from ml_playbook.serving.service import build_service
 from ml_playbook.stage import load_model
 
+pytestmark = pytest.mark.render
+
 PACKAGE = "extended_model"
 FEATURE = "lifetime_fees"
 GOLDEN = "data/samples/golden.csv"

@@ -15,6 +15,8 @@ from devtools.ci_commands import (
     shell_scripts,
 )
 
+pytestmark = pytest.mark.render
+
 PROVIDERS = ["github", "gitlab"]
 
 

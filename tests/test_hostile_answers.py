@@ -6,7 +6,6 @@ their structure, and the project's own hooks pass on the fresh tree."""
 import ast
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tomllib
@@ -18,6 +17,7 @@ import yaml
 from copier import run_copy
 from markdown_it import MarkdownIt
 
+from devtools.answers import asked
 from devtools.rendered import SKIPPED_FOLDERS
 
 NEWLINE_MESSAGE = "must be one line"
@@ -240,28 +240,30 @@ def test_the_table_covers_enough_hostile_answers():
     assert len(BATCHES) <= 6
 
 
-@pytest.fixture(scope="module")
-def template_folder(template_repo, tmp_path_factory) -> Path:
-    """The template as a plain folder: copier reads it without cloning, so a refusal is cheap."""
-    folder = tmp_path_factory.mktemp("plain") / "ml-playbook"
-    shutil.copytree(template_repo, folder, ignore=shutil.ignore_patterns(".git"))
-    return folder
-
-
 @pytest.mark.parametrize(
     ("answers", "message"),
     REFUSED,
     ids=[f"{'+'.join(a)}={list(a.values())[-1]!r}"[:80] for a, _ in REFUSED],
 )
-def test_a_hostile_answer_is_refused_with_its_message_and_nothing_is_written(
-    template_folder, tmp_path, answers, message
-):
-    destination = tmp_path / "project"
-
+def test_a_hostile_answer_is_refused_with_its_one_line_message(template_folder, answers, message):
     with pytest.raises(ValueError, match=re.escape(message)) as refusal:
-        run_copy(str(template_folder), destination, data=answers, defaults=True, quiet=True)
+        asked(template_folder, answers)
 
     assert "\n" not in str(refusal.value).strip()
+
+
+# A few refusals as whole copies: copier stops before writing anything.
+REFUSED_COPIES = [REFUSED[0], REFUSED[-1], ({"description": "d" * 201}, "at most 200 characters")]
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(("answers", "message"), REFUSED_COPIES)
+def test_a_refused_copy_writes_nothing(template_folder, tmp_path, answers, message):
+    destination = tmp_path / "project"
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        run_copy(str(template_folder), destination, data=answers, defaults=True, quiet=True)
+
     assert not destination.exists() or not any(destination.iterdir())
 
 
@@ -334,6 +336,7 @@ def hostile(request, render, plain_render) -> tuple[dict[str, str], Path, Path]:
     return answers, render(answers, name=f"hostile-{request.param}"), plain_render(plain)
 
 
+@pytest.mark.render
 def test_every_generated_data_and_python_file_parses(hostile):
     _, root, _ = hostile
 
@@ -346,6 +349,7 @@ def test_every_generated_data_and_python_file_parses(hostile):
                 pytest.fail(f"{path.relative_to(root)} does not parse: {error}")
 
 
+@pytest.mark.render
 def test_every_answer_reads_back_as_given_where_it_lands(hostile):
     answers, root, _ = hostile
     with (root / "pyproject.toml").open("rb") as f:
@@ -366,6 +370,7 @@ def test_every_answer_reads_back_as_given_where_it_lands(hostile):
     assert given["organisation"] in (root / "LICENSE").read_text(encoding="utf-8")
 
 
+@pytest.mark.render
 def test_markdown_pages_keep_their_structure(hostile):
     _, root, plain = hostile
     pages = [path.relative_to(plain) for path in _files(plain) if path.suffix == ".md"]
@@ -377,6 +382,7 @@ def test_markdown_pages_keep_their_structure(hostile):
         assert _structure(hostile_text) == _structure(plain_text), page
 
 
+@pytest.mark.render
 def test_codeowners_hold_only_valid_owners(hostile):
     _, root, plain = hostile
     owner = re.compile(r"\A(@[A-Za-z0-9][A-Za-z0-9._/-]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+)\Z")
@@ -390,6 +396,7 @@ def test_codeowners_hold_only_valid_owners(hostile):
     assert all(rule[1:] and all(owner.match(o) for o in rule[1:]) for rule in rules), rules
 
 
+@pytest.mark.render
 def test_provenance_records_are_valid_and_signed_off(hostile):
     from ml_playbook.governance.provenance import load_record
 
@@ -403,6 +410,7 @@ def test_provenance_records_are_valid_and_signed_off(hostile):
         assert record.signed_off
 
 
+@pytest.mark.render
 @pytest.mark.parametrize(
     ("hook", "selected"),
     [

@@ -18,6 +18,8 @@ from devtools.template_clone import (
     make_tagged_clone,
 )
 
+pytestmark = pytest.mark.render
+
 
 def pins(project) -> tuple[str, str, str]:
     """(hook package rev, hooks rev, hooks repo) as the generated project records them."""

@@ -10,6 +10,8 @@ import pytest
 
 from devtools import rename_migration
 
+pytestmark = pytest.mark.render
+
 OLD, NEW = "notebooks/README.md", "notebooks/GUIDE.md"
 
 

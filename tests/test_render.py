@@ -10,6 +10,8 @@ import yaml
 from devtools.copier_questions import asked_questions, choice_values, questions
 from devtools.rendered import leftover_jinja, run_module, text_files
 
+pytestmark = pytest.mark.render
+
 QUESTIONS = asked_questions()
 
 

@@ -1,5 +1,7 @@
 """The template repository keeps its promises: README commands, CI script, generated docs."""
 
+import pytest
+
 from devtools.options_table import OPTIONS_DOC, render_options_doc
 from devtools.rendered import readme_commands, run_module
 from devtools.template_clone import TEMPLATE_ROOT
@@ -31,6 +33,7 @@ def test_the_template_repository_code_is_formatted_and_lint_clean():
         assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.render
 def test_the_message_after_copy_names_the_generated_readme_commands(render):
     from devtools.copier_questions import load_copier_config
 

@@ -9,6 +9,8 @@ from copier import run_copy
 
 from devtools.rendered import run_module
 
+pytestmark = pytest.mark.render
+
 EVERYONE = {
     "role_ml_product_manager": "@pm-kim",
     "role_engineering_manager": "@em-lee",

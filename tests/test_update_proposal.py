@@ -19,6 +19,8 @@ from devtools.release_history import change_practices
 from devtools.template_clone import commit_and_tag, make_tagged_clone
 from devtools.update_scenarios import git, start_project
 
+pytestmark = pytest.mark.render
+
 BRANCH = "template-update"
 
 

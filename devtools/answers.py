@@ -1,0 +1,39 @@
+"""Answers checked as copier checks them, without copying anything: copier's own Worker reads
+copier.yml from a plain folder (no git clone), renders each question's default and runs its
+validator and its choices, in tens of milliseconds instead of the second a refused copy takes.
+Tests of the questions use this; a few real refused copies stay as the end-to-end proof."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from copier._main import Worker
+
+from devtools.template_clone import TEMPLATE_ROOT, working_tree_files
+
+
+def plain_template(dest: Path, source: Path = TEMPLATE_ROOT) -> Path:
+    """The template's working tree copied to `dest`, without .git: copier reads it in place."""
+    for name in working_tree_files(source):
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, target)
+    return dest
+
+
+def asked(template: Path, answers: dict) -> dict:
+    """Every answer after copier has asked the questions with `answers` given and the other
+    defaults taken; a refused answer raises copier's ValueError, its validator's message."""
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        Worker(
+            src_path=str(template),
+            dst_path=Path(scratch) / "project",
+            data=answers,
+            defaults=True,
+            quiet=True,
+            unsafe=False,
+        ) as worker,
+    ):
+        worker._ask()  # copier's step that validates; the copy itself would follow it
+        return dict(worker.answers.combined)
