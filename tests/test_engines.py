@@ -1,116 +1,108 @@
-"""The same SQL models, sets and assertions on other engines: a rendered project builds its
-sets on DuckDB, then on a real PostgreSQL and on Spark in local mode (set by `sql.engine`
-alone, no code change), and the tables are equal — same rows, same feature values, same
-pseudonymised tokens.
+"""The template's own SQL on the other engines: a rendered default project's models, sets and
+assertions, built in this process as its stages build them, on DuckDB, then on a real
+PostgreSQL (on loopback) and on Spark in local mode — chosen by `sql.engine` alone, no change to
+the SQL — give the same tables: same rows, same feature values, same pseudonymised tokens. One
+source is read as CSV, the other as Parquet, so both readers of every engine are used.
 
-Run once, not per answer set: the models do not depend on the answers (`-m engines`).
+Run once, not per answer set: the models do not depend on the answers (`-m engines`). No
+project is installed: the rendered package runs on this environment, which holds the
+library's postgres and spark extras.
 """
 
-import os
 import re
-import shutil
-import subprocess
-from pathlib import Path
+import sys
+from dataclasses import replace
 
 import pandas as pd
 import pytest
-import yaml
 
-from devtools.servers import postgres, postgres_binary
+from devtools.requirements import require
+from devtools.servers import postgres
+from ml_playbook.project.paths import INTERIM_DIR, PROCESSED_DIR
+from ml_playbook.registry.memory import MemoryRegistry
 
 pytestmark = pytest.mark.engines
 
-SETS = ("set_train", "set_eval")
-KEYS = ["customer_id", "snapshot_month"]
+PACKAGE = "engines_model"
+TINY = {"synthetic.customers": 150, "synthetic.months": 14, "split.eval_from_month": 9}
+TABLES = {
+    PROCESSED_DIR / "set_train.parquet": ["customer_id", "snapshot_month"],
+    PROCESSED_DIR / "set_eval.parquet": ["customer_id", "snapshot_month"],
+    INTERIM_DIR / "feat_customer_month.parquet": ["customer_id", "snapshot_month"],
+    INTERIM_DIR / "stg_customers.parquet": ["customer_id"],
+}
+CSV_SOURCE = "data/raw/customers.csv"
 
 
-def run(command: list[str], cwd: Path, env: dict | None = None) -> str:
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, f"`{' '.join(command)}` failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
-def tables(project: Path) -> dict[str, pd.DataFrame]:
-    """The sets and the pseudonymised customers the last run wrote, sorted by their keys."""
-    found = {name: pd.read_parquet(project / f"data/processed/{name}.parquet") for name in SETS}
-    found["stg_customers"] = pd.read_parquet(project / "data/interim/stg_customers.parquet")
-    keys = {
-        name: KEYS if "snapshot_month" in frame else ["customer_id"]
-        for name, frame in found.items()
+def tables(project) -> dict[str, pd.DataFrame]:
+    """The tables the stages wrote, sorted by their keys."""
+    return {
+        path.stem: pd.read_parquet(project.root / path).sort_values(keys, ignore_index=True)
+        for path, keys in TABLES.items()
     }
-    return {name: frame.sort_values(keys[name], ignore_index=True) for name, frame in found.items()}
 
 
 def assert_same_tables(expected: dict, actual: dict) -> None:
     for name, frame in expected.items():
         other = actual[name]
         assert list(other.columns) == list(frame.columns), name
-        numeric = frame.select_dtypes("number").columns
+        assert len(other) == len(frame) > 0, name
+        numeric = {column: "float64" for column in frame.select_dtypes("number").columns}
         pd.testing.assert_frame_equal(
-            other.astype({column: "float64" for column in numeric}),
-            frame.astype({column: "float64" for column in numeric}),
-            check_dtype=False,
-            rtol=1e-9,
-            obj=name,
+            other.astype(numeric), frame.astype(numeric), check_dtype=False, rtol=1e-9, obj=name
         )
 
 
-def with_engine(project: Path, engine: str) -> Path:
-    """A params file like the project's, with `sql.engine` set to `engine`."""
-    params = yaml.safe_load((project / "params.yaml").read_text())
-    params["sql"]["engine"] = engine
-    path = project / f"params-{engine}.yaml"
-    path.write_text(yaml.safe_dump(params, sort_keys=False))
-    return path
-
-
 @pytest.fixture(scope="module")
-def duckdb_project(render) -> tuple[Path, dict[str, pd.DataFrame]]:
-    """A default project with the engine extras, its pipeline run on DuckDB up to `split`."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GIT_ALLOW_PROTOCOL", "file")
-        project = render()
-        run(["git", "init", "--quiet"], project)
-        run(["git", "add", "--all"], project)
-        run(["git", "commit", "--quiet", "-m", "Start"], project)
-        run(["uv", "sync", "--quiet", "--extra", "postgres", "--extra", "spark"], project)
-    run(["uv", "run", "--no-sync", "dvc", "repro", "split"], project)
-    return project, tables(project)
-
-
-def built_on(project: Path, engine: str, env: dict, scratch: Path) -> dict[str, pd.DataFrame]:
-    """The tables the stages `generate` and `split` write when params.yaml names `engine`;
-    the project's DuckDB-built data is put back afterwards."""
-    saved = scratch / "duckdb-data"
-    shutil.copytree(project / "data", saved)
-    params = with_engine(project, engine)
-    package = yaml.safe_load((project / ".copier-answers.yml").read_text())["package_name"]
+def on_duckdb(render):
+    """A rendered default project, its sources synthesized (customers as CSV), its SQL built on
+    DuckDB by the stages `generate` and `split`; and the stages, to build it again."""
+    root = render({"project_name": "Engines Model"}, name="engines")
+    sys.path.insert(0, str(root / "src"))
     try:
-        for stage in ("generate", "split"):
-            command = ["uv", "run", "--no-sync", package, "data", stage, "--params", str(params)]
-            run(command, project, env)
-        return tables(project)
+        from engines_model.cli import SPEC
+        from engines_model.stages import STAGES
     finally:
-        shutil.rmtree(project / "data")
-        shutil.copytree(saved, project / "data")
+        sys.path.remove(str(root / "src"))
+    registry = MemoryRegistry()
+    project = replace(SPEC, registry=lambda _: registry).load(root, overrides=TINY)
+    stages = {stage.name: stage for stage in STAGES}
+    stages["synthesize"].run(project)
+    parquet = root / project.params.sql.sources["customers"]
+    pd.read_parquet(parquet).to_csv(root / CSV_SOURCE, index=False)
+    sources = {**project.params.sql.sources, "customers": CSV_SOURCE}
+    project = project.with_params(sql=project.params.sql.model_copy(update={"sources": sources}))
+    for name in ("generate", "split"):
+        stages[name].run(project)
+    return project, stages, tables(project)
 
 
-@pytest.mark.skipif(not postgres_binary("initdb"), reason="PostgreSQL server not installed")
-def test_postgres_builds_the_same_tables_as_duckdb(duckdb_project, tmp_path):
-    project, on_duckdb = duckdb_project
+def built_on(engine: str, project, stages) -> dict[str, pd.DataFrame]:
+    """The same stages with `sql.engine` set to `engine`, writing over the DuckDB-built tables."""
+    sql = project.params.sql.model_copy(update={"engine": engine})
+    on_engine = project.with_params(sql=sql)
+    for name in ("generate", "split"):
+        stages[name].run(on_engine)
+    return tables(on_engine)
+
+
+def test_postgres_builds_the_same_tables_as_duckdb(on_duckdb, monkeypatch):
+    require("postgres")
+    project, stages, expected = on_duckdb
 
     with postgres("warehouse") as uri:
         port = re.search(r":(\d+)/warehouse$", uri).group(1)
-        env = {**os.environ, "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": port}
-        on_postgres = built_on(project, "postgres", {**env, "POSTGRES_DB": "warehouse"}, tmp_path)
+        for name, value in {"HOST": "127.0.0.1", "PORT": port, "DB": "warehouse"}.items():
+            monkeypatch.setenv(f"POSTGRES_{name}", value)
+        actual = built_on("postgres", project, stages)
 
-    assert_same_tables(on_duckdb, on_postgres)
+    assert_same_tables(expected, actual)
 
 
-@pytest.mark.skipif(not shutil.which("java"), reason="Java (17+) not installed")
-def test_spark_builds_the_same_tables_as_duckdb(duckdb_project, tmp_path):
-    project, on_duckdb = duckdb_project
+def test_spark_builds_the_same_tables_as_duckdb(on_duckdb):
+    require("java")
+    project, stages, expected = on_duckdb
 
-    on_spark = built_on(project, "spark", dict(os.environ), tmp_path)
+    actual = built_on("spark", project, stages)
 
-    assert_same_tables(on_duckdb, on_spark)
+    assert_same_tables(expected, actual)
