@@ -105,9 +105,16 @@ def postgres(database: str = "mlflow") -> Iterator[str]:
 
 
 @contextmanager
-def mlflow_server(project: Path, backend_uri: str, artifacts: Path) -> Iterator[str]:
-    """The project's `make mlflow-server` (lean: one worker, no job execution, the project's
-    environment with its PostgreSQL driver) on a free loopback port; yields its URL."""
+def mlflow_server(
+    project: Path, backend_uri: str, artifacts: Path, tools: Path | None = None
+) -> Iterator[str]:
+    """The project's `make mlflow-server` (lean: one worker, no job execution) on a free
+    loopback port; yields its URL.
+
+    `tools`: a folder of executables (an environment's `bin/`) that stands in for the
+    project's environment: the recipe's `uv run X` runs `tools/X`, so it runs as written
+    without installing the project.
+    """
     port = free_port()
     command = [
         "make",
@@ -117,6 +124,13 @@ def mlflow_server(project: Path, backend_uri: str, artifacts: Path) -> Iterator[
         f"ARTIFACTS={artifacts}",
     ]
     env = dict(os.environ)
+    shim = Path(tempfile.mkdtemp(prefix="ml-playbook-uv-"))
+    if tools is not None:
+        (shim / "uv").write_text(
+            f'#!/bin/sh\n[ "$1" = run ] || exit 2\nshift\ntool="$1"\nshift\nexec "{tools}/$tool" "$@"\n'
+        )
+        (shim / "uv").chmod(0o755)
+        env["PATH"] = f"{shim}{os.pathsep}{env['PATH']}"
     log = (artifacts.parent / "mlflow-server.log").open("w")
     process = subprocess.Popen(
         command, cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -138,6 +152,7 @@ def mlflow_server(project: Path, backend_uri: str, artifacts: Path) -> Iterator[
     finally:
         _stop_group(process)
         log.close()
+        shutil.rmtree(shim, ignore_errors=True)
 
 
 def _stop_group(process: subprocess.Popen) -> None:
