@@ -1,4 +1,5 @@
-"""Reading a rendered project: its text files and any template syntax left in them."""
+"""Reading a rendered project (its text files, any template syntax left in them, its README's
+commands) and running commands in it as a user types them."""
 
 import re
 import subprocess
@@ -60,3 +61,16 @@ def run_module(cwd: Path, module: str, *arguments: str) -> subprocess.CompletedP
         text=True,
         check=False,
     )
+
+
+def run_commands(commands: list[str], cwd: Path) -> None:
+    """Run each command as a user types it (bash, in `cwd`); fail with its output if one fails."""
+    for command in commands:
+        done = subprocess.run(
+            ["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=900
+        )
+        assert done.returncode == 0, f"`{command}` failed in {cwd}:\n{done.stdout}\n{done.stderr}"
+
+
+def output_of(command: list[str], cwd: Path) -> str:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=True).stdout

@@ -1,9 +1,13 @@
-"""End to end: render projects, then run the commands their README promises, on the installed Python."""
+"""End to end, as a new user: generate a project with the template README's command, run the
+commands its README promises (pipeline, tests), then what its docs promise after them: the
+docs site, a DVC experiment, the commands of the answers, pre-commit's refusals, a fresh clone
+from a DVC remote, the served champion, the notebook recipe. On the installed Python.
+
+Another answer set installs and passes its own tests in test_e2e_answers.py; a shared MLflow
+server is in tests/library/release/test_release_shared_server.py (engines)."""
 
 import json
-import os
 import re
-import socket
 import subprocess
 import time
 import urllib.request
@@ -11,58 +15,25 @@ from pathlib import Path
 
 import pytest
 
-from devtools.rendered import readme_commands
-from devtools.servers import mlflow_server, postgres
+from devtools.rendered import output_of, readme_commands, run_commands
+from devtools.servers import free_port
 from devtools.template_clone import TEMPLATE_ROOT
 
 pytestmark = pytest.mark.e2e
 
-ANSWER_SETS = {
-    "defaults": {},
-    "non-default": {
-        "project_name": "Churn Forecast",
-        "description": 'Weekly "demand" forecast for C:\\stores',
-        "author_name": "Data Platform",
-        "author_email": "data-platform@acme.example",
-        "organisation": "Acme Retail",
-        "ml_task": "regression",
-        "sql_dialect": "snowflake",
-        "ci_provider": "gitlab",
-        "license": "Apache-2.0",
-        "role_ml_product_manager": "@pm-kim",
-        "role_ml_engineer": "@lee, @acme/ml-platform",
-        "role_data_engineer": "park@acme.example",
-    },
-}
 
+@pytest.fixture(scope="module")
+def project_after_readme(template_repo, monkeypatch_module) -> Path:
+    """A project generated as a new user would (the template README's command, run literally in
+    a clone of the template), in which its README's commands (pipeline, tests) have been run.
 
-def run_commands(commands: list[str], cwd: Path) -> None:
-    for command in commands:
-        done = subprocess.run(
-            ["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=900
-        )
-        assert done.returncode == 0, f"`{command}` failed in {cwd}:\n{done.stdout}\n{done.stderr}"
-
-
-def output_of(command: list[str], cwd: Path) -> str:
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=True).stdout
-
-
-@pytest.fixture(scope="module", params=list(ANSWER_SETS))
-def project_after_readme(request, render, template_repo, monkeypatch_module) -> Path:
-    """A project in which the README's commands (pipeline, tests) have been run.
-
-    The default one is generated as a new user would: the template README's command, run
-    literally in a clone of the template. No remote git host is reachable (git may only use
-    local files), so the project must install and run from that clone alone.
+    No remote git host is reachable (git may only use local files), so the project must
+    install and run from that clone alone.
     """
     monkeypatch_module.setenv("GIT_ALLOW_PROTOCOL", "file")
-    if request.param == "defaults":
-        generate, _ = readme_commands(TEMPLATE_ROOT / "README.md")
-        run_commands([generate], cwd=template_repo)
-        project = template_repo.parent / "my-model"
-    else:
-        project = render(ANSWER_SETS[request.param], name=request.param)
+    generate, _ = readme_commands(TEMPLATE_ROOT / "README.md")
+    run_commands([generate], cwd=template_repo)
+    project = template_repo.parent / "my-model"
     commands = readme_commands(project / "README.md")
     assert commands == ["make pipeline", "make test"]
     run_commands(commands, cwd=project)
@@ -105,6 +76,22 @@ def test_the_docs_build_and_their_commands_exist(project_after_readme):
     assert (project / "site/process/index.html").is_file()
 
 
+# Commands answers of docs/process.md name, cheap enough to run as written after the pipeline
+# (its stages already ran `data synthesize` and `data generate`; `make test` ran sqlfluff).
+RUN_AS_WRITTEN = ["uv run {package} sql show feat_customer_month", "uv run {package} sql test"]
+
+
+def test_the_sql_commands_the_answers_name_run_as_written(project_after_readme):
+    project = project_after_readme
+    package = next((project / "src").iterdir()).name
+    process = (project / "docs/process.md").read_text()
+
+    for template in RUN_AS_WRITTEN:
+        command = template.format(package=package)
+        assert f"`{command}`" in process, f"no answer names `{command}` any more"
+        run_commands([command], cwd=project)
+
+
 def test_a_parameter_experiment_runs_with_dvc(project_after_readme):
     project = project_after_readme
 
@@ -113,7 +100,6 @@ def test_a_parameter_experiment_runs_with_dvc(project_after_readme):
     assert "0.05" in output_of(["uv", "run", "dvc", "exp", "show", "--json"], project)
 
 
-@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
 def test_a_project_copied_from_a_clone_is_pinned_to_that_clone(project_after_readme, template_repo):
     project = project_after_readme
 
@@ -167,7 +153,6 @@ BROKEN_CONVENTIONS = [
 ]
 
 
-@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
 def test_pre_commit_passes_then_refuses_each_broken_convention(project_after_readme):
     project = project_after_readme
     run_commands(["git add --all", "uv run pre-commit run --all-files"], cwd=project)
@@ -192,40 +177,6 @@ def test_pre_commit_passes_then_refuses_each_broken_convention(project_after_rea
         run_commands([f"git rm --cached --quiet '{relative}'"], cwd=project)
 
 
-@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
-def test_register_and_release_work_against_a_shared_mlflow_server_on_postgresql(
-    project_after_readme, tmp_path
-):
-    project = project_after_readme
-    package = next((project / "src").iterdir()).name
-    artifacts = tmp_path / "artifacts"
-
-    def run(*arguments: str, env: dict) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            ["uv", "run", package, *arguments], cwd=project, env=env, capture_output=True, text=True
-        )
-
-    def aliases(env: dict) -> list[str]:
-        return json.loads(run("registry", "show", "--json", env=env).stdout)["versions"][0][
-            "aliases"
-        ]
-
-    with postgres() as backend, mlflow_server(project, backend, artifacts) as url:
-        env = {**os.environ, "MLFLOW_TRACKING_URI": url}
-        registered = run("register", env=env)
-        proposed = aliases(env)
-        card = "docs/team/templates/model-card.md"
-        promoted = run("release", "promote", "--model-card", card, "--approver", "ci", env=env)
-        released = aliases(env)
-
-    assert registered.returncode == 0, registered.stdout + registered.stderr
-    assert proposed == ["challenger"], "a shared registry only proposes; a person or CI promotes"
-    assert promoted.returncode == 0, promoted.stdout + promoted.stderr
-    assert "champion" in released
-    assert any(path.name == "MLmodel" for path in artifacts.rglob("*")), "no model on the server"
-
-
-@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
 def test_a_fresh_clone_pulls_from_a_dvc_remote_and_reproduces_the_metrics(
     project_after_readme, tmp_path
 ):
@@ -256,13 +207,6 @@ def test_a_fresh_clone_pulls_from_a_dvc_remote_and_reproduces_the_metrics(
     )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
 def test_the_images_command_serves_the_champion_and_release_verify_passes(project_after_readme):
     """The Dockerfile's CMD (on loopback: no Docker engine here), then the post-deploy check."""
     project = project_after_readme
@@ -303,7 +247,6 @@ def test_the_images_command_serves_the_champion_and_release_verify_passes(projec
     assert "answers match the offline predictions" in verified.stdout
 
 
-@pytest.mark.parametrize("project_after_readme", ["defaults"], indirect=True)
 def test_the_notebook_recipe_of_q22_reads_the_projects_runs(project_after_readme):
     project = project_after_readme
     process = (project / "docs/process.md").read_text()
