@@ -16,22 +16,17 @@ from pathlib import Path
 import pytest
 
 from devtools.rendered import run_module
+from devtools.requirements import require
 
 pytestmark = pytest.mark.browser
 
 BUNDLE = "javascripts/mermaid.tiny.js"
 PAGE = "team/architecture/index.html"
-INSTALL_HINT = (
-    "chromium is not installed; the docs-site browser test needs it: "
-    "`apt-get install -y chromium` (Debian/Ubuntu), then run the tests again"
-)
 
 
 def chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        if found := shutil.which(name):
-            return found
-    pytest.fail(INSTALL_HINT, pytrace=False)
+    require("chromium")
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class Browser:
@@ -193,6 +188,7 @@ def failed(browser: Browser) -> list[str]:
 def site(render, tmp_path_factory) -> tuple[Path, set[str]]:
     """A default project's site, built strictly; and the node names its architecture diagram
     declares (`name[label]`, `name(label)`, `name[(label)]` in the mermaid source)."""
+    require("chromium")  # before building a site no browser could open
     project = render(name="docs-site")
     built = tmp_path_factory.mktemp("site")
     done = run_module(project, "mkdocs", "build", "--strict", "--site-dir", str(built))
