@@ -3,8 +3,9 @@ commands its README promises (pipeline, tests), then what its docs promise after
 docs site, a DVC experiment, the commands of the answers, pre-commit's refusals, a fresh clone
 from a DVC remote, the served champion, the notebook recipe. On the installed Python.
 
-Another answer set installs and passes its own tests in test_e2e_answers.py; a shared MLflow
-server is in tests/library/release/test_release_shared_server.py (engines)."""
+Answers unlike the defaults, updated from the first release, install and pass their own tests
+in test_update_e2e.py; a shared MLflow server is in
+tests/library/release/test_release_shared_server.py (engines)."""
 
 import json
 import re
@@ -157,24 +158,29 @@ def test_pre_commit_passes_then_refuses_each_broken_convention(project_after_rea
     project = project_after_readme
     run_commands(["git add --all", "uv run pre-commit run --all-files"], cwd=project)
 
-    for relative, content, message, may_fix in BROKEN_CONVENTIONS:
+    # Given every broken file staged at once (one run of the hooks: each starts once)
+    for relative, content, _, _ in BROKEN_CONVENTIONS:
         path = project / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)
-        run_commands([f"git add '{relative}'"], cwd=project)
+    relatives = [relative for relative, *_ in BROKEN_CONVENTIONS]
+    subprocess.run(["git", "add", "--", *relatives], cwd=project, check=True)
 
-        done = subprocess.run(
-            ["uv", "run", "pre-commit", "run", "--files", relative],
-            cwd=project,
-            capture_output=True,
-            text=True,
-        )
+    done = subprocess.run(
+        ["uv", "run", "pre-commit", "run", "--files", *relatives],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
 
-        assert done.returncode == 1, f"{relative} was accepted:\n{done.stdout}"
-        assert message in done.stdout, done.stdout
-        assert may_fix or path.read_text() == content, f"{relative} was modified"
-        path.unlink()
-        run_commands([f"git rm --cached --quiet '{relative}'"], cwd=project)
+    # Then each convention's hook refused its file, in its own words, and only fixers rewrote
+    assert done.returncode == 1, done.stdout
+    for relative, content, message, may_fix in BROKEN_CONVENTIONS:
+        assert message in done.stdout, f"{relative}: no `{message}` in\n{done.stdout}"
+        assert may_fix or (project / relative).read_text() == content, f"{relative} was modified"
+    for relative in relatives:
+        (project / relative).unlink()
+    subprocess.run(["git", "rm", "--cached", "--quiet", "--", *relatives], cwd=project, check=True)
 
 
 def test_a_fresh_clone_pulls_from_a_dvc_remote_and_reproduces_the_metrics(
