@@ -10,6 +10,7 @@ import pytest
 import yaml
 from copier import run_copy, run_update
 
+from devtools.answers import asked
 from devtools.project_lock import LOCK_TEMPLATE
 from devtools.template_clone import (
     GIT_IDENTITY,
@@ -29,9 +30,16 @@ def pins(project) -> tuple[str, str, str]:
     return sources["ml-playbook"]["rev"], template_hooks["rev"], template_hooks["repo"]
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """The template at v1.0.0, for tests that only copy from it."""
+    return make_tagged_clone(tmp_path_factory.mktemp("template") / "ml-playbook", tag="v1.0.0")
+
+
 @pytest.fixture
-def template(tmp_path):
-    return make_tagged_clone(tmp_path / "ml-playbook", tag="v1.0.0")
+def releasing_template(template, tmp_path):
+    """A copy of the template at v1.0.0 (its git history too) that a test adds releases to."""
+    return shutil.copytree(template, tmp_path / "ml-playbook", symlinks=True)
 
 
 def head_commit(repo) -> str:
@@ -46,19 +54,34 @@ def render(template, destination, **options):
     return destination
 
 
+@pytest.fixture(scope="module")
+def released(template, tmp_path_factory):
+    """A project copied from the template's git URL at the release tag (only read)."""
+    return render(
+        template,
+        tmp_path_factory.mktemp("released") / "project",
+        data={"project_name": "Churn Forecast"},
+    )
+
+
+@pytest.fixture(scope="module")
+def unpacked(template, tmp_path_factory):
+    """A project copied from the template unpacked outside git (a downloaded archive)."""
+    folder = tmp_path_factory.mktemp("unpacked") / "ml-playbook"
+    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".git"))
+    project = tmp_path_factory.mktemp("from-unpacked") / "project"
+    run_copy(str(folder), project, defaults=True, quiet=True)
+    return project
+
+
 def test_a_project_copied_from_a_clone_is_pinned_to_that_clone(template, tmp_path):
     run_copy(str(template), tmp_path / "project", defaults=True, quiet=True)
 
     assert pins(tmp_path / "project") == ("v1.0.0", "v1.0.0", template.as_uri())
 
 
-def test_the_url_is_the_canonical_one_for_a_folder_outside_git(template, tmp_path):
-    folder = tmp_path / "unpacked"
-    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".git"))
-
-    run_copy(str(folder), tmp_path / "project", defaults=True, quiet=True)
-
-    assert pins(tmp_path / "project")[2] == "https://github.com/ml-playbook/ml-playbook"
+def test_the_url_is_the_canonical_one_for_a_folder_outside_git(unpacked):
+    assert pins(unpacked)[2] == "https://github.com/ml-playbook/ml-playbook"
 
 
 def locked_sources(project) -> tuple[str, str]:
@@ -69,23 +92,19 @@ def locked_sources(project) -> tuple[str, str]:
     return hooks["source"]["git"], own["name"]
 
 
-def test_the_starting_lock_names_the_pinned_release_its_commit_and_the_project(template, tmp_path):
+def test_the_starting_lock_names_the_pinned_release_its_commit_and_the_project(template, released):
     commit = head_commit(template)
 
-    project = render(template, tmp_path / "project", data={"project_name": "Churn Forecast"})
+    assert locked_sources(released) == (
+        f"{template.as_uri()}?rev=v1.0.0#{commit}",
+        "churn-forecast",
+    )
 
-    assert locked_sources(project) == (f"{template.as_uri()}?rev=v1.0.0#{commit}", "churn-forecast")
 
-
-def test_a_folder_outside_git_gets_no_starting_lock(template, tmp_path):
-    folder = tmp_path / "unpacked"
-    shutil.copytree(template, folder, ignore=shutil.ignore_patterns(".git"))
-
-    run_copy(str(folder), tmp_path / "project", defaults=True, quiet=True)
-
+def test_a_folder_outside_git_gets_no_starting_lock(unpacked):
     # A lock names the hook package's commit, which a folder outside git does not have.
-    assert not (tmp_path / "project" / "uv.lock").exists()
-    assert (tmp_path / "project" / "pyproject.toml").is_file()
+    assert not (unpacked / "uv.lock").exists()
+    assert (unpacked / "pyproject.toml").is_file()
 
 
 def test_a_relative_source_is_refused_with_what_to_type_instead(template, tmp_path, monkeypatch):
@@ -97,30 +116,34 @@ def test_a_relative_source_is_refused_with_what_to_type_instead(template, tmp_pa
     assert not (tmp_path / "project").exists()
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        'https://example.com/x", rev = "main',
-        "https://example.com/x\n",
-        "https://example.com/x y",
-        "ftp://example.com/x",
-        "https://example.com/x #comment",
-    ],
-)
-def test_a_template_url_that_could_inject_or_break_the_pins_is_refused(template, tmp_path, url):
+HOSTILE_URLS = [
+    'https://example.com/x", rev = "main',
+    "https://example.com/x\n",
+    "https://example.com/x y",
+    "ftp://example.com/x",
+    "https://example.com/x #comment",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_a_template_url_that_could_inject_or_break_the_pins_is_refused(template_folder, url):
     with pytest.raises(ValueError, match="must be a git URL"):
-        render(template, tmp_path / "project", data={"template_repo_url": url})
+        asked(template_folder, {"template_repo_url": url})
+
+
+def test_a_refused_template_url_copies_nothing(template, tmp_path):
+    with pytest.raises(ValueError, match="must be a git URL"):
+        render(template, tmp_path / "project", data={"template_repo_url": HOSTILE_URLS[0]})
 
     assert not (tmp_path / "project").exists()
 
 
-def test_a_release_tag_pins_both_to_the_tag(template, tmp_path):
-    project = render(template, tmp_path / "project")
-
-    assert pins(project) == ("v1.0.0", "v1.0.0", template.as_uri())
+def test_a_release_tag_pins_both_to_the_tag(template, released):
+    assert pins(released) == ("v1.0.0", "v1.0.0", template.as_uri())
 
 
-def test_a_commit_past_the_tag_pins_both_to_its_full_hash(template, tmp_path):
+def test_a_commit_past_the_tag_pins_both_to_its_full_hash(releasing_template, tmp_path):
+    template = releasing_template
     (template / "CHANGELOG.md").write_text("unreleased\n")
     commit_and_tag(template, "not-a-release", "unreleased change")
     head = head_commit(template)
@@ -140,14 +163,13 @@ def test_a_commit_past_the_tag_pins_both_to_its_full_hash(template, tmp_path):
     assert secrets.returncode == 0, secrets.stdout
 
 
-def test_a_release_tag_pin_carries_no_secrets_pragma(template, tmp_path):
-    project = render(template, tmp_path / "project")
-
+def test_a_release_tag_pin_carries_no_secrets_pragma(released):
     for name in ("pyproject.toml", ".pre-commit-config.yaml"):
-        assert "pragma: allowlist secret" not in (project / name).read_text()
+        assert "pragma: allowlist secret" not in (released / name).read_text()
 
 
-def test_copier_update_moves_both_pins_to_the_new_release(template, tmp_path):
+def test_copier_update_moves_both_pins_to_the_new_release(releasing_template, tmp_path):
+    template = releasing_template
     project = render(template, tmp_path / "project")
     env = {**GIT_IDENTITY}
     for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "start"]):
@@ -164,7 +186,8 @@ def test_copier_update_moves_both_pins_to_the_new_release(template, tmp_path):
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
 
 
-def test_copier_update_leaves_the_projects_lock_to_uv(template, tmp_path):
+def test_copier_update_leaves_the_projects_lock_to_uv(releasing_template, tmp_path):
+    template = releasing_template
     project = render(template, tmp_path / "project")
     lock = project / "uv.lock"
     lock.write_text(lock.read_text() + "# the team's lock, after adding a dependency\n")
@@ -187,10 +210,10 @@ def commit_all(project) -> None:
         )
 
 
-def test_make_template_source_moves_both_pins_and_the_update_source(template, tmp_path):
-    project = render(template, tmp_path / "project")
+def test_make_template_source_moves_both_pins_and_the_update_source(template, released, tmp_path):
+    project = shutil.copytree(released, tmp_path / "project", symlinks=True)
     commit_all(project)
-    shared = make_tagged_clone(tmp_path / "shared" / "ml-playbook", tag="v1.0.0")
+    shared = shutil.copytree(template, tmp_path / "shared" / "ml-playbook", symlinks=True)
 
     done = subprocess.run(
         ["make", "template-source", f"URL={shared.as_uri()}"],
@@ -208,10 +231,8 @@ def test_make_template_source_moves_both_pins_and_the_update_source(template, tm
     assert f"{shared.as_uri()}?rev=v1.0.0" in (project / "uv.lock").read_text()
 
 
-def test_make_template_source_without_a_url_says_what_to_type(template, tmp_path):
-    project = render(template, tmp_path / "project")
-
-    done = subprocess.run(["make", "template-source"], cwd=project, capture_output=True, text=True)
+def test_make_template_source_without_a_url_says_what_to_type(released):
+    done = subprocess.run(["make", "template-source"], cwd=released, capture_output=True, text=True)
 
     assert done.returncode != 0
     assert "make template-source URL=" in done.stderr
