@@ -2,7 +2,9 @@
 nothing behind; and the test pyramid: every test in one layer, the slowest files first on the
 workers, the time of each layer in the summary."""
 
+import json
 import os
+import shutil
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -63,21 +65,30 @@ def release() -> str:
 
 @pytest.fixture(scope="session")
 def render(template_repo, tmp_path_factory):
-    """Render the template with `answers` (others default) into a new folder; return the folder."""
+    """Render the template with `answers` (others default) into a new folder; return the folder.
+
+    Each answer set is rendered once a session (a worker's) and copied for every caller, so a
+    test may change its project freely.
+    """
+    rendered: dict[str, Path] = {}
 
     def _render(answers: dict | None = None, name: str = "project") -> Path:
+        key = json.dumps(answers or {}, sort_keys=True)
+        if key not in rendered:
+            source = tmp_path_factory.mktemp("rendered") / "project"
+            run_copy(
+                # From a git URL, as users copy from GitHub: the hook package and the hooks
+                # are then pinned to that same repository (here, the local clone).
+                f"git+{template_repo.as_uri()}",
+                source,
+                data=answers or {},
+                defaults=True,
+                unsafe=False,
+                quiet=True,
+            )
+            rendered[key] = source
         destination = tmp_path_factory.mktemp("render") / name
-        run_copy(
-            # From a git URL, as users copy from GitHub: the hook package and the hooks are
-            # then pinned to that same repository (here, the local clone).
-            f"git+{template_repo.as_uri()}",
-            destination,
-            data=answers or {},
-            defaults=True,
-            unsafe=False,
-            quiet=True,
-        )
-        return destination
+        return shutil.copytree(rendered[key], destination, symlinks=True)
 
     return _render
 
