@@ -81,6 +81,16 @@ def test_malformed_yaml_is_a_one_line_error(repo, capsys):
     assert "not valid YAML at line" in out
 
 
+def test_a_key_written_twice_is_refused_not_overwritten(repo, capsys):
+    # PyYAML would keep the second `sensitivity` silently; DVC refuses such files: so do we
+    record = repo("data/sources/customers.yml", RECORD + "sensitivity: public\n")
+
+    assert main([record]) == 1
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    assert "the key 'sensitivity' is written twice (lines 16 and 18)" in out
+
+
 def test_a_record_whose_name_differs_from_its_file_is_refused(repo, capsys):
     record = repo("data/sources/clients.yml", RECORD)
 

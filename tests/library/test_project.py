@@ -79,6 +79,17 @@ def test_an_extension_metric_may_not_take_a_standard_name(tmp_path):
         write_project(tmp_path / "p", REGRESSION, extensions=clash)
 
 
+def test_a_setting_written_twice_in_params_is_refused(project):
+    # The CLI would take the last value while `dvc repro` refuses the file: refuse it here too
+    path = project.root / "params.yaml"
+    path.write_text(path.read_text() + "seed: 7\n")
+
+    with pytest.raises(ProjectError) as caught:
+        reload(project)
+
+    assert "the key 'seed' is written twice" in caught.value.problems[0]
+
+
 def test_a_missing_params_file_says_where_to_run_from(tmp_path):
     with pytest.raises(ProjectError, match="run the command from the project folder"):
         ProjectSpec(package="x").load(tmp_path)

@@ -6,7 +6,8 @@ measures each document: how deep it nests, and how many nodes it holds once ever
 expanded. A 5,000-deep nesting or an alias bomb (a few lines that expand to billions of
 nodes) is refused in milliseconds, before PyYAML's recursive composer or any code walking
 the result could run out of stack or memory. Dates stay text: the schema checks them, so
-`2030-02-30` is a field error, not a crash.
+`2030-02-30` is a field error, not a crash. A key written twice in one mapping is refused:
+PyYAML would keep the last value silently, while DVC refuses the file — one rule everywhere.
 """
 
 import yaml
@@ -19,18 +20,36 @@ MAX_NODES = 100_000  # after alias expansion; a large dvc.yaml holds a few thous
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: faster
 
 
+class Refused(ValueError):
+    """The text is not YAML this package reads; the message (one line) says why."""
+
+
 class _Loader(_Base):
-    """The safe loader, with dates left as the text they are written as."""
+    """The safe loader, with dates left as the text they are written as, refusing a key
+    written twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # `<<: *defaults` overrides on purpose
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.get(key)
+                seen.setdefault(key, line)
+            except TypeError:  # an unhashable key: the base constructor says so
+                continue
+            if first is not None:
+                where = f"lines {first} and {line}" if first != line else f"line {line}"
+                raise Refused(f"the key '{clip(str(key))}' is written twice ({where})")
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-class Refused(ValueError):
-    """The text is not YAML this package reads; the message (one line) says why."""
 
 
 _OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)

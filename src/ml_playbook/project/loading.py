@@ -32,7 +32,7 @@ def load_params(
             f"{path} cannot be read as UTF-8 text ({error.__class__.__name__})."
         ) from None
     except safe_yaml.Refused as error:
-        raise ProjectError(f"{path}: {error}; fix the syntax.") from None
+        raise ProjectError(f"{path}: {error}; fix the file.") from None
     if not isinstance(raw, dict):
         raise ProjectError(f"{path} must be a mapping of sections (task, sql, train, ...).")
     for dotted, value in (overrides or {}).items():
