@@ -24,7 +24,7 @@ def metrics(project, model, frame: pd.DataFrame, where: str = "the data set") ->
     AUC on rows of one class, say, is left out rather than reported as a number it is not)."""
     params = project.params
     scores = model_scores(model, _features(project, frame, where), params.task)
-    label = inputs.label(frame, params.train.label, where)
+    label = inputs.label(frame, params.train.label, where, params.task)
     return defined_metrics(project.metrics, label, scores, params.evaluate.threshold)
 
 
@@ -40,7 +40,7 @@ def feature_importance(
 
     params = project.params
     features = _features(project, frame, where)
-    label = inputs.label(frame, params.train.label, where)
+    label = inputs.label(frame, params.train.label, where, params.task)
     metric = params.evaluate.primary_metric
 
     def undefined(detail: str) -> ProjectError:

@@ -127,7 +127,7 @@ def search(project, frame: pd.DataFrame) -> SearchResult:
     try:
         searcher.fit(
             inputs.features(frame, train.numeric_features, train.categorical_features, where),
-            inputs.label(frame, train.label, where),
+            inputs.label(frame, train.label, where, params.task),
         )
     except (ValueError, TypeError) as error:  # sklearn's InvalidParameterError is a ValueError
         raise ProjectError(f"params.yaml train.search.grid: {first_line(error)}") from None

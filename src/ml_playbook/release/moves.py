@@ -22,7 +22,7 @@ def evaluate(project, models: Mapping[str, object], frame) -> dict[str, dict[str
     params, where = project.params, EVALUATION_SET.as_posix()
     train = params.train
     features = inputs.features(frame, train.numeric_features, train.categorical_features, where)
-    label = inputs.label(frame, train.label, where)
+    label = inputs.label(frame, train.label, where, params.task)
     evaluation = {}
     for version, model in models.items():
         scores = model_scores(model, features, params.task)
