@@ -8,12 +8,14 @@ fails — a SQL assertion, a schema, an empty result — leaves the previous out
 they were, and an empty table is an error, never a success.
 """
 
+import csv
 import importlib
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -176,10 +178,30 @@ def read_table(path: Path):
         raise ProjectError(f"{path}: no such file; give a CSV or Parquet file")
     if not is_table(path):
         raise ProjectError(f"{path}: unsupported format; give a CSV or Parquet file")
+    repeated = sorted(name for name, count in Counter(column_names(path)).items() if count > 1)
+    if repeated:
+        raise ProjectError(
+            f"{path}: the column(s) {', '.join(repeated)} appear more than once; keep one of each"
+        )
     try:
         return duckdb.connect().sql(f"select * from {relation_sql(path)}").df()
     except duckdb.Error as error:
         raise ProjectError(f"{path}: not a readable table ({first_line(error, 200)})") from None
+
+
+def column_names(path: Path) -> list[str]:
+    """The column names as the file writes them (DuckDB renames a repeated one `x_1`, so a
+    table would silently hold two versions of a column); [] when the file does not tell."""
+    delimiter = TABLE_SUFFIXES.get(path.suffix.lower())
+    try:
+        if delimiter is None:
+            import pyarrow.parquet as pq
+
+            return pq.read_schema(path).names
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as file:
+            return next(csv.reader(file, delimiter=delimiter), [])
+    except (OSError, ValueError, csv.Error):  # pyarrow's errors are among these; DuckDB says more
+        return []
 
 
 def write_table(path: Path, frame) -> Path:

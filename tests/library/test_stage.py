@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from ml_playbook.errors import ProjectError
-from ml_playbook.stage import STAGING_PREFIX, Stage, outputs
+from ml_playbook.stage import STAGING_PREFIX, Stage, outputs, read_table
 
 FOLDER, FILE = Path("data/processed"), Path("reports/metrics.json")
 
@@ -125,3 +125,18 @@ def test_a_broken_table_or_json_the_pipeline_wrote_names_the_stage_that_remakes_
         ProjectError, match=r"metrics.json is not readable JSON .*--force evaluate`$"
     ):
         read_json(tmp_path, Path("metrics.json"), "evaluate")
+
+
+def test_a_table_with_a_column_written_twice_is_refused_not_renamed(tmp_path):
+    # DuckDB would read the second `plan` as `plan_1`: two versions of one column, silently
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(
+        pa.table([["basic"], ["premium"]], names=["plan", "plan"]), tmp_path / "t.parquet"
+    )
+    (tmp_path / "t.csv").write_text("plan,country,plan\nbasic,KR,premium\n")
+
+    for name in ("t.parquet", "t.csv"):
+        with pytest.raises(ProjectError, match=r"the column\(s\) plan appear more than once"):
+            read_table(tmp_path / name)

@@ -9,6 +9,7 @@ Malformed input (not JSON, not an object, a nested value, a field given twice, a
 """
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,10 @@ def read(path: Path) -> Examples:
     if unit is None:
         if path.is_file() and not is_table(path):
             raise ProjectError(f"{path}: unsupported format; give a {FORMATS} file")
-        return Examples(read_table(path), str(path), "row", typed=False)
+        frame = read_table(path)
+        if frame.empty:
+            raise ProjectError(f"{path}: no examples in it (a header without rows?)")
+        return Examples(frame, str(path), "row", typed=False)
     if not path.is_file():
         what = "not a regular file" if path.exists() else "no such file"
         raise ProjectError(f"{path}: {what}; give a {FORMATS} file")
@@ -93,9 +97,33 @@ def _unique_keys(pairs: list[tuple]) -> dict:
     return seen
 
 
+class _NotJsonError(ValueError):
+    """NaN, Infinity or a number too large for a float: Python reads them, JSON has none."""
+
+
+def _refuse_constant(name: str):
+    raise _NotJsonError(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotJsonError(text)
+    return value
+
+
 def _json_value(text: str, where: str):
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        return json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_refuse_constant,
+            parse_float=_finite,
+        )
+    except _NotJsonError as error:
+        raise ProjectError(
+            f"{where}: {shown(error)} is not a JSON number; write null for a missing value"
+        ) from None
     except json.JSONDecodeError as error:
         raise ProjectError(
             f"{where}: not valid JSON (line {error.lineno} column {error.colno}: {error.msg})"

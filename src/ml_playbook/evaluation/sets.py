@@ -47,7 +47,10 @@ def read_set(project, spec: EvalSet):
         raise ProjectError(
             f"test set '{spec.name}': {spec.path} not found; fix `file` in params.yaml test_sets"
         )
-    return read_table(path)
+    frame = read_table(path)
+    if frame.empty:
+        raise ProjectError(f"test set '{spec.name}': {spec.path} has no rows; give it some")
+    return frame
 
 
 @dataclass
@@ -84,7 +87,7 @@ def score_set(project, model, spec: EvalSet) -> SetScores:
         )
     where = f"test set '{spec.name}'"
     train = params.train
-    label = inputs.label(frame, train.label, where)
+    label = inputs.label(frame, train.label, where, params.task)
     features = inputs.features(frame, train.numeric_features, train.categorical_features, where)
     scores = model_scores(model, features, params.task)
     metrics = defined_metrics(project.metrics, label, scores, params.evaluate.threshold)

@@ -121,6 +121,11 @@ def test_a_file_and_typed_examples_are_predicted_together_in_order(given, tmp_pa
         ('{"plan": 1' + "0" * 5000 + "}", ".json", "not valid JSON (Exceeds the limit"),
         ('{"plan": "basic"}\nnot json', ".jsonl", "line 2: not valid JSON"),
         ("plan: basic", ".yaml", "unsupported format; give a CSV, Parquet, JSON or JSON Lines"),
+        ('{"plan": NaN}', ".json", "NaN is not a JSON number; write null"),
+        ('[{"plan": 1e999}]', ".json", "1e999 is not a JSON number"),
+        ('{"plan": -Infinity}', ".jsonl", "line 1: -Infinity is not a JSON number"),
+        ("plan,plan\nbasic,basic\n", ".csv", "the column(s) plan appear more than once"),
+        ("plan,country\n", ".csv", "no examples in it (a header without rows?)"),
     ],
 )
 @ON_CLASSIFICATION

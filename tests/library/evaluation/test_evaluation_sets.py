@@ -81,6 +81,13 @@ def test_a_missing_hand_made_set_names_the_setting(two_sets, model_of):
         score_set(two_sets, model_of, two_sets.params.test_sets[1])
 
 
+def test_a_hand_made_set_with_a_header_and_no_rows_names_the_set(two_sets, model_of):
+    pd.read_csv(two_sets.root / GOLDEN).head(0).to_csv(two_sets.root / GOLDEN, index=False)
+
+    with pytest.raises(ProjectError, match="test set 'golden': .*golden.csv has no rows"):
+        score_set(two_sets, model_of, two_sets.params.test_sets[1])
+
+
 def test_a_set_the_pipeline_has_not_made_names_the_stage(tmp_path):
     project = write_project(tmp_path / "p")
 
