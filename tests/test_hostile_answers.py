@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 
 from devtools.answers import asked
 from devtools.rendered import SKIPPED_FOLDERS
+from devtools.template_clone import TEMPLATE_ROOT
 
 NEWLINE_MESSAGE = "must be one line"
 ROLES = [
@@ -265,6 +266,40 @@ def test_a_refused_copy_writes_nothing(template_folder, tmp_path, answers, messa
         run_copy(str(template_folder), destination, data=answers, defaults=True, quiet=True)
 
     assert not destination.exists() or not any(destination.iterdir())
+
+
+# A data file copier cannot use: copier reads it before any question, so no validator of ours
+# runs; docs/index.md tells users which line at the end of copier's traceback names the problem.
+BROKEN_DATA_FILES = [
+    ("- project_name\n- churn\n", "AttributeError: 'list' object has no attribute 'items'"),
+    ("just text\n", "AttributeError: 'str' object has no attribute 'items'"),
+    ("project_name: [unclosed\n", "yaml.parser.ParserError"),
+    ("project_name: 'unclosed\n", "yaml.scanner.ScannerError"),
+]
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(("text", "last_line"), BROKEN_DATA_FILES)
+def test_a_data_file_copier_cannot_read_writes_nothing_and_its_ending_is_documented(
+    template_folder, tmp_path, text, last_line
+):
+    answers, destination = tmp_path / "answers.yml", tmp_path / "project"
+    answers.write_text(text)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--data-file", str(answers)]
+        + [str(template_folder), str(destination)],
+        capture_output=True,
+        text=True,
+    )
+
+    # Then copier fails, and what docs/index.md says to look for is at the end of its output
+    assert done.returncode != 0
+    ending = done.stderr.strip().splitlines()[-6:]
+    assert any(line.strip().startswith(last_line) for line in ending), done.stderr[-600:]
+    assert not destination.exists()
+    documented = (TEMPLATE_ROOT / "docs/index.md").read_text()
+    assert last_line.split(":")[0] in documented
 
 
 # --- accepted answers ---------------------------------------------------------------
