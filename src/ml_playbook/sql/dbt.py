@@ -11,6 +11,7 @@ One process: dbt's runner is called as a library, not as a second Python program
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from graphlib import TopologicalSorter
@@ -55,13 +56,37 @@ def build(
         written = [(model, into / f"{model.name}.parquet") for model in run.models]
         engine.export(written)
     rows = {model.name: row_count(path) for model, path in written}
-    hint = empty or "check its filters and the data it reads"
     problems = [
-        f"sql/{model.path.as_posix()}: the model built no rows: {hint}"
+        f"sql/{model.path.as_posix()}: the model built no rows: "
+        + (empty or empty_hint(project.root / SQL_DIR / model.path))
         for model, _ in written
         if rows[model.name] == 0
     ]
     return DbtRun(run.models, run.tests, problems, rows)
+
+
+# `var('features').window_months`, `var("split")["eval_from_month"]`, `var('seed')`: the
+# params.yaml settings a model reads (sql.vars hands dbt whole sections). No nested quantifier:
+# linear on any text.
+VAR_READ = re.compile(
+    r"""var\(\s*['"]([A-Za-z_]\w*)['"]\s*\)(?:\.([A-Za-z_]\w*)|\[\s*['"]([A-Za-z_]\w*)['"]\s*\])?"""
+)
+
+
+def empty_hint(model_file: Path) -> str:
+    """What to check when `model_file` built no rows: the settings it reads, if any."""
+    try:
+        text = model_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    settings = dict.fromkeys(
+        ".".join(part for part in match.groups() if part) for match in VAR_READ.finditer(text)
+    )
+    if not settings:
+        return "check its filters and the data it reads"
+    return (
+        f"check params.yaml {', '.join(settings)} (the settings it reads) against the data it reads"
+    )
 
 
 def build_into(project, layers: tuple[str, ...], folder: Path, empty: str = "") -> DbtRun:

@@ -10,6 +10,7 @@ from ml_playbook import sql
 from ml_playbook.conventions import SQL_MODEL_LAYERS
 from ml_playbook.errors import ProjectError
 from ml_playbook.project.paths import EVALUATION_SET, INTERIM_DIR, PROCESSED_DIR, TRAINING_SET
+from ml_playbook.sql.dbt import empty_hint
 from tests.library.sql.sql_factory import EVAL_FROM, SOURCES, TINY_SQL
 
 ASSERTIONS = sorted(path.name for path in (TINY_SQL / "tests").glob("*.sql"))
@@ -164,6 +165,45 @@ def test_an_empty_table_is_an_error_naming_the_model_and_what_to_check(scratch, 
     assert raised.value.problems == [
         "sql/sets/set_eval.sql: the model built no rows: check split.eval_from_month"
     ]
+
+
+def test_an_empty_table_without_a_stage_hint_names_the_settings_its_model_reads(scratch, tmp_path):
+    features = scratch.root / INTERIM_DIR / "feat_customer_month.parquet"
+    rows = pd.read_parquet(features)
+    rows[rows["snapshot_month"] < EVAL_FROM].to_parquet(features, index=False)
+
+    with pytest.raises(ProjectError) as raised:
+        sql.build_into(scratch, ("sets",), tmp_path / "sets")
+
+    assert raised.value.problems == [
+        "sql/sets/set_eval.sql: the model built no rows: check params.yaml split.eval_from_month "
+        "(the settings it reads) against the data it reads"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "settings"),
+    [
+        ("where m >= {{ var('split').eval_from_month }}", "split.eval_from_month"),
+        (
+            '{{ var("features")["window_months"] }} {{ var( "seed" ) }}',
+            "features.window_months, seed",
+        ),
+        ("{{ var('a').b }} and {{ var('a').b }} again", "a.b"),
+        ("select 1 -- no setting", None),
+        ("var(" * 20_000, None),  # linear on hostile text
+    ],
+)
+def test_the_hint_for_an_empty_model_names_each_setting_it_reads_once(tmp_path, text, settings):
+    model = tmp_path / "model.sql"
+    model.write_text(text)
+
+    hint = empty_hint(model)
+
+    if settings is None:
+        assert hint == "check its filters and the data it reads"
+    else:
+        assert hint.startswith(f"check params.yaml {settings} (the settings it reads)")
 
 
 def test_a_folder_without_a_dbt_project_is_a_clear_error(scratch):
