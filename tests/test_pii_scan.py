@@ -1,6 +1,7 @@
 """Scanning data sets (DuckDB, column by column) and text files for personal data."""
 
 import random
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -194,3 +195,198 @@ def test_phones_with_a_country_code_and_no_plus_are_found_in_a_table(tmp_path):
     # when scanned, then both numbers count as phones
     (finding,) = scan_table(path)
     assert (finding.column, finding.kind, finding.count) == ("contact", "phone", 2)
+
+
+# Nested Parquet columns: every struct field, list element, map key and map value is scanned,
+# and a finding names its path: `.field` into a struct, `[]` into a list, `{key}` / `{value}`
+# into a map.
+
+
+def write_nested(path, **columns):
+    """A Parquet file written with pyarrow: each column a (values, pyarrow type) pair."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = {name: pa.array(values, type=dtype) for name, (values, dtype) in columns.items()}
+    pq.write_table(pa.table(arrays), path)
+    return path
+
+
+def scanned(path, allowlist=frozenset()):
+    return {(f.column, f.kind): f.count for f in scan_table(path, allowlist)}
+
+
+def test_an_email_in_a_struct_field_is_found_by_its_path(tmp_path):
+    import pyarrow as pa
+
+    # given a struct column holding an e-mail beside a number, with a NULL struct and NULL field
+    contact = pa.struct([("email", pa.string()), ("visits", pa.int64())])
+    path = write_nested(
+        tmp_path / "people.parquet",
+        contact=(
+            [
+                {"email": "kim@example.com", "visits": 3},
+                None,
+                {"email": None, "visits": 1},
+                {"email": "lee@example.org", "visits": 0},
+            ],
+            contact,
+        ),
+    )
+
+    # when it is scanned, then the finding names the field inside the struct
+    (finding,) = scan_table(path)
+    assert (finding.column, finding.kind, finding.count) == ("contact.email", "email", 2)
+    assert finding.example == "k***@example.com"
+
+
+def test_phones_in_a_list_count_the_rows_that_hold_them(tmp_path):
+    import pyarrow as pa
+
+    # given a list column with two phones in one row, NULLs and empty lists in between
+    phones = [["010-2345-6789", "02-3456-7890"], None, [], [None], ["010-9876-5432"], ["n/a"]]
+    path = write_nested(tmp_path / "contacts.parquet", phones=(phones, pa.list_(pa.string())))
+
+    # when scanned, then the list's elements are found under `phones[]`, one count per row
+    assert scanned(path) == {("phones[]", "phone"): 2}
+
+
+def test_a_korean_phone_in_a_map_value_and_an_email_as_a_map_key_are_found(tmp_path):
+    import pyarrow as pa
+
+    # given maps whose values hold a Korean phone and whose keys hold an e-mail
+    path = write_nested(
+        tmp_path / "attributes.parquet",
+        attrs=(
+            [[("휴대폰", "010-2345-6789"), ("plan", "basic")], None, [], [("plan", "premium")]],
+            pa.map_(pa.string(), pa.string()),
+        ),
+        replies=(
+            [[("park@example.com", 2)], [], None, [("unknown", 1)]],
+            pa.map_(pa.string(), pa.int32()),
+        ),
+    )
+
+    # when scanned, then each is named by the map's part that holds it
+    assert scanned(path) == {("attrs{value}", "phone"): 1, ("replies{key}", "email"): 1}
+
+
+def test_a_list_of_structs_is_scanned_field_by_field(tmp_path):
+    import pyarrow as pa
+
+    # given a list of structs, one holding a phone in text and the other fields not personal
+    item = pa.struct([("note", pa.string()), ("amount", pa.float64())])
+    path = write_nested(
+        tmp_path / "orders.parquet",
+        items=(
+            [
+                [{"note": "call 010-2345-6789", "amount": 1.5}, None],
+                [],
+                [{"note": "order 2024-0001234", "amount": 2.0}],
+                [{"note": None, "amount": None}],
+            ],
+            pa.list_(item),
+        ),
+    )
+
+    # when scanned, then the phone is named by its path through the list
+    assert scanned(path) == {("items[].note", "phone"): 1}
+
+
+def test_values_three_levels_deep_and_in_lists_of_lists_are_found(tmp_path):
+    import pyarrow as pa
+
+    # given a struct of a list of structs (an e-mail at the bottom), and a list of lists
+    address = pa.struct([("email", pa.string())])
+    customer = pa.struct([("name", pa.string()), ("addresses", pa.list_(address))])
+    path = write_nested(
+        tmp_path / "customers.parquet",
+        customer=(
+            [
+                {"name": "Kim", "addresses": [{"email": None}, {"email": "kim@example.com"}]},
+                {"name": "Lee", "addresses": None},
+                {"name": "Park", "addresses": []},
+                None,
+            ],
+            customer,
+        ),
+        groups=(
+            [[["n/a"], None, []], None, [[], ["kim@example.com", "lee@example.org"]], [[]]],
+            pa.list_(pa.list_(pa.string())),
+        ),
+    )
+
+    # when scanned, then each finding names its whole path
+    assert scanned(path) == {
+        ("customer.addresses[].email", "email"): 1,
+        ("groups[][]", "email"): 1,
+    }
+
+
+def test_a_nested_column_with_nothing_personal_passes_beside_one_that_has(tmp_path):
+    import pyarrow as pa
+
+    # given a nested column full of candidates that are not personal (orders, versions,
+    # times, numbers), beside a nested column holding an allowlisted and a real e-mail
+    meta = pa.struct(
+        [("versions", pa.list_(pa.string())), ("counts", pa.map_(pa.string(), pa.int64()))]
+    )
+    path = write_nested(
+        tmp_path / "events.parquet",
+        meta=(
+            [
+                {"versions": ["version 1.2.3.4", "order 2024-0001234"], "counts": [("a", 12)]},
+                {"versions": [], "counts": [("b", 1710151334567)]},
+            ],
+            meta,
+        ),
+        owner=([["support@example.com"], ["kim@example.com"]], pa.list_(pa.string())),
+    )
+
+    # when scanned with the allowlist, then only the real e-mail's path is reported
+    assert scanned(path, frozenset({"support@example.com"})) == {("owner[]", "email"): 1}
+
+
+def test_counts_inside_lists_are_rows_estimated_beyond_the_sample(tmp_path):
+    import pyarrow as pa
+
+    # given 6,000 rows of lists, every other one holding an e-mail among order numbers
+    rows = [
+        [f"order 2024-{i:07d}", *([f"user{i}@example.com"] if i % 2 == 0 else [])]
+        for i in range(6000)
+    ]
+    path = write_nested(tmp_path / "orders.parquet", notes=(rows, pa.list_(pa.string())))
+
+    # when scanned, then the count is of rows, to within sampling error
+    count = scanned(path)[("notes[]", "email")]
+    assert 2400 <= count <= 3600
+
+
+def test_a_variant_column_is_scanned_as_text(tmp_path):
+    import duckdb
+
+    # given a Parquet VARIANT column (DuckDB writes one) holding a struct with a phone
+    path = tmp_path / "events.parquet"
+    duckdb.sql(
+        "select * from (values ({'contact': {'phones': ['010-2345-6789']}}::variant), "
+        "(NULL::variant), (42::variant)) t(payload)"
+    ).write_parquet(str(path))
+
+    # when scanned, then its text is read like any text column
+    assert scanned(path) == {("payload", "phone"): 1}
+
+
+def test_a_type_the_scan_cannot_read_inside_is_refused_naming_the_column(tmp_path):
+    import duckdb
+
+    from ml_playbook.governance import pii_scan
+
+    # given a union (no Parquet file holds one: DuckDB writes it as a struct, read below)
+    union = duckdb.sql("select union_value(mail := 'kim@example.com') as u").types[0]
+
+    # when its places are listed, then it is refused in one line naming the column
+    with pytest.raises(ScanError, match=r"^t\.parquet: column u is a UNION\(mail VARCHAR\)"):
+        list(pii_scan._leaves(Path("t.parquet"), "u", '"u"', union, many=False))
+    path = tmp_path / "union.parquet"
+    duckdb.sql("select union_value(mail := 'kim@example.com') as u").write_parquet(str(path))
+    assert scanned(path) == {("u.mail", "email"): 1}

@@ -85,3 +85,37 @@ def test_data_scan_tries_national_phone_formats_of_the_configured_regions(
     result = scan("note.txt")
 
     assert (result.exit_code == 1) is found, result.output
+
+
+def test_data_scan_names_the_path_of_personal_data_inside_nested_columns(
+    tmp_path, monkeypatch, scan
+):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # given a Parquet file whose only personal data sits in a list inside a struct
+    contact = pa.struct([("emails", pa.list_(pa.string())), ("plan", pa.string())])
+    values = [
+        {"emails": ["kim@example.com", None], "plan": "basic"},
+        {"emails": [], "plan": "premium"},
+        None,
+        {"emails": ["lee@example.org"], "plan": None},
+    ]
+    pq.write_table(pa.table({"contact": pa.array(values, type=contact)}), tmp_path / "c.parquet")
+    monkeypatch.chdir(tmp_path)
+
+    # when it is scanned, as text and as JSON
+    text, as_json = scan("c.parquet"), scan("c.parquet", "--format", "json")
+
+    # then the finding names the path and the scan fails
+    assert (text.exit_code, as_json.exit_code) == (1, 1)
+    assert (
+        text.output
+        == "c.parquet: column contact.emails[]: email address x2 (e.g. k***@example.com)\n"
+    )
+    [finding] = json.loads(as_json.output)
+    assert (finding["column"], finding["kind"], finding["count"]) == (
+        "contact.emails[]",
+        "email",
+        2,
+    )

@@ -103,3 +103,46 @@ def test_a_missing_table_says_to_run_the_stages_first(governed):
 
     with pytest.raises(ProjectError, match=f"{EVALUATION_SET} does not exist: run the stages"):
         screen(governed, list(SOURCES.values()), SETS)
+
+
+def test_screen_finds_personal_data_inside_nested_columns_and_reads_declared_paths(governed):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # given an evaluation set holding e-mails in a list of structs, and a source holding phones
+    # in a map's values, which its record declares by their path
+    evaluation = pa.Table.from_pandas(pd.read_parquet(governed / EVALUATION_SET))
+    people = [[{"email": f"someone{i}@example.org"}] for i in range(evaluation.num_rows)]
+    evaluation = evaluation.append_column(
+        "people", pa.array(people, type=pa.list_(pa.struct([("email", pa.string())])))
+    )
+    pq.write_table(evaluation, governed / EVALUATION_SET)
+    activity = pa.Table.from_pandas(pd.read_parquet(governed / SOURCES["activity"]))
+    phones = [[("휴대폰", f"010-{2000 + i}-{5000 + i}")] for i in range(activity.num_rows)]
+    activity = activity.append_column(
+        "attrs", pa.array(phones, type=pa.map_(pa.string(), pa.string()))
+    )
+    pq.write_table(activity, governed / SOURCES["activity"])
+    edit_record(
+        governed,
+        "activity",
+        lambda r: r["pii"].update(
+            present=True,
+            fields=[{"column": "attrs{value}", "kind": "phone", "treatment": "dropped"}],
+        ),
+    )
+
+    # when the pipeline screens them
+    with pytest.raises(ProjectError) as raised:
+        screen(governed, list(SOURCES.values()), SETS)
+
+    # then the set's nested e-mails fail it, named by their path; the declared phones pass
+    [problem] = raised.value.problems
+    assert problem.startswith(
+        f"{EVALUATION_SET}: column 'people[].email' holds email addresses (40 rows, e.g. "
+    )
+    assert "direct identifiers never reach a training or evaluation set" in problem
+    report = screen(governed, [SOURCES["activity"]], [])
+    assert [(f["column"], f["kind"], f["count"]) for f in report[SOURCES["activity"]]] == [
+        ("attrs{value}", "phone", 40)
+    ]
