@@ -108,3 +108,31 @@ def test_a_feature_table_the_sql_does_not_build_names_the_setting_and_the_models
     refusal = r"data.table names feat_nope, which the SQL does not build: the feature models are"
     with pytest.raises(ProjectError, match=refusal + " feat_customer_month$"):
         read_feature_table(project)
+
+
+@pytest.mark.parametrize(("rows", "min_rows"), [(0, 1), (40, 100)])
+def test_a_feature_table_with_fewer_rows_than_data_min_rows_is_refused(tmp_path, rows, min_rows):
+    # Given a feature table emptied (or nearly) upstream, e.g. by a window longer than the data
+    data = {**params_dict()["data"], "min_rows": min_rows}
+    project = write_project(tmp_path / "p", data=data)
+    built = project.root / "data/interim/feat_customer_month.parquet"
+    built.parent.mkdir(parents=True)
+    feature_table(customers=20, months=4).head(rows).to_parquet(built)
+
+    # When validate reads it, then it names the count, the setting and what to check
+    with pytest.raises(ProjectError) as refused:
+        read_feature_table(project)
+
+    assert refused.value.problems == [
+        f"data/interim/feat_customer_month.parquet holds {rows} rows, fewer than params.yaml "
+        f"data.min_rows ({min_rows}): check the settings and sources "
+        "sql/features/feat_customer_month.sql reads (`dvc repro generate` remakes it), or lower "
+        "data.min_rows"
+    ]
+
+
+def test_data_min_rows_must_be_at_least_one(tmp_path):
+    data = {**params_dict()["data"], "min_rows": 0}
+
+    with pytest.raises(ProjectError, match="data.min_rows"):
+        write_project(tmp_path / "p", data=data)

@@ -63,7 +63,8 @@ def feature_schema(params):
 
 def read_feature_table(project):
     """The feature table params.yaml `data.table` names, as `generate` wrote it; a name the SQL
-    does not build is an error naming the setting and the feature models that exist."""
+    does not build is an error naming the setting and the feature models that exist, and a
+    table of fewer rows than `data.min_rows` (an empty one, at least) is an error too."""
     from ..stage import read_parquet
 
     params = project.params
@@ -74,7 +75,15 @@ def read_feature_table(project):
             f"params.yaml data.table names {params.data.table}, which the SQL does not build: "
             f"the feature models are {', '.join(built)}"
         )
-    return read_parquet(project.root, params.data.path, "generate")
+    frame = read_parquet(project.root, params.data.path, "generate")
+    if len(frame) < params.data.min_rows:
+        raise ProjectError(
+            f"{params.data.path.as_posix()} holds {len(frame)} rows, fewer than params.yaml "
+            f"data.min_rows ({params.data.min_rows}): check the settings and sources "
+            f"sql/features/{params.data.table}.sql reads (`dvc repro generate` remakes it), or "
+            "lower data.min_rows"
+        )
+    return frame
 
 
 def validate(frame, params, where: str | None = None):

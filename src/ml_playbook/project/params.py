@@ -82,12 +82,14 @@ class ColumnRule(Section):
 
 class DataParams(Section):
     """The feature table: the SQL model `validate` checks, the columns that key one row (kept
-    beside every prediction), the column that orders rows in time (tuning folds), and the value
-    rules of its columns (a feature without one is checked for its type only)."""
+    beside every prediction), the column that orders rows in time (tuning folds), the fewest
+    rows it may hold, and the value rules of its columns (a feature without one is checked for
+    its type only)."""
 
     table: Annotated[str, Field(pattern=SQL_MODEL)]
     keys: list[str] = []
     time_column: str | None = None
+    min_rows: Annotated[int, Field(ge=1)] = 1  # fewer is a mistake upstream, never a model
     rules: dict[str, ColumnRule] = {}
 
     @property
