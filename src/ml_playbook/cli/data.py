@@ -27,7 +27,8 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
     ) -> None:
         """Find personal data in a file or folder; exit 1 if any is found.
 
-        Tables are scanned column by column in DuckDB; text line by line. Values in
+        Tables are scanned column by column in DuckDB, inside nested Parquet columns too (a
+        finding names its path: contact.emails[], attrs{value}); text line by line. Values in
         .pii-allowlist and lines marked `pii: allow` are not reported. National phone formats
         are tried for the regions of `[tool.ml-playbook] pii-phone-regions` in pyproject.toml.
         """
