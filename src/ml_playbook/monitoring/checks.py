@@ -1,18 +1,30 @@
 """What the monitor reports (`Check`), what a team's own check is given (`MonitorView`), and
 running those checks. Nothing heavy is imported here: a project's extend.py imports it."""
 
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ..errors import ProjectError, first_line
 
+# A rule's verdict: judged and within its limit, judged and beyond it, or not judged at all.
+OK, FIRED, NOT_JUDGED = "ok", "fired", "not_judged"
+
 
 @dataclass(frozen=True)
 class Check:
     """One rule applied: the figure found for `subject` against its `limit`, whether it
-    tripped, and one line saying what was seen."""
+    tripped, and one line saying what was seen.
+
+    A rule the monitor could not judge (too few served rows, nothing logged for it) says why
+    in `reason`: it is neither ok nor fired, never alerts and never fails the monitor, and
+    is counted apart. A team's check returns one the same way, e.g.
+
+        if len(view.served) < 50:
+            return Check.not_judged("premium_share", "plan", "fewer than 50 served rows")
+    """
 
     rule: str  # feature_drift, prediction_shift, schema, invalid_inputs, errors, latency, ...
     subject: str
@@ -20,9 +32,69 @@ class Check:
     limit: float | None
     fired: bool
     detail: str
+    reason: str | None = None  # why the rule was not judged (then no value); None: it was
+
+    def __post_init__(self) -> None:
+        if self.reason is None:
+            return
+        if not isinstance(self.reason, str) or not self.reason.strip():
+            raise ValueError(f"Check {self.rule}: a rule not judged needs a reason (a text)")
+        if self.fired:
+            raise ValueError(f"Check {self.rule}: a rule not judged cannot have fired")
+        if self.value is not None:
+            raise ValueError(
+                f"Check {self.rule}: a rule not judged has no value (say what was seen in detail)"
+            )
+
+    @classmethod
+    def not_judged(
+        cls, rule: str, subject: str, reason: str, limit: float | None = None, detail: str = ""
+    ) -> "Check":
+        """`rule` on `subject` not judged, because of `reason` (one line: "fewer than 200
+        served rows"); `detail` adds what was seen ("12 in the window")."""
+        return cls(rule, subject, None, limit, False, detail, reason)
+
+    @property
+    def status(self) -> str:
+        """ok, fired or not_judged."""
+        return NOT_JUDGED if self.reason is not None else FIRED if self.fired else OK
+
+    @property
+    def text(self) -> str:
+        """The one line to show: the detail, after the reason when it was not judged."""
+        said = (
+            self.detail
+            if self.reason is None
+            else ": ".join(part for part in (self.reason, self.detail) if part)
+        )
+        return " ".join(str(said).split())
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {
+            "rule": self.rule,
+            "subject": self.subject,
+            "status": self.status,
+            "value": self.value,
+            "limit": self.limit,
+            "fired": bool(self.fired),
+            "detail": self.detail,
+            "reason": self.reason,
+        }
+
+
+def counts(checks: Iterable[Check]) -> dict[str, int]:
+    """How many checks are ok, fired and not judged (each check in exactly one)."""
+    found = Counter(check.status for check in checks)
+    return {status: found[status] for status in (OK, FIRED, NOT_JUDGED)}
+
+
+def summary_line(checks: list[Check]) -> str:
+    """One line of the counts and of why the rules not judged were not (each reason once):
+    `3 ok, 1 fired, 2 not judged (fewer than 200 served rows)`."""
+    found = counts(checks)
+    line = f"{found[OK]} ok, {found[FIRED]} fired, {found[NOT_JUDGED]} not judged"
+    reasons = dict.fromkeys(" ".join(c.reason.split()) for c in checks if c.reason is not None)
+    return f"{line} ({'; '.join(reasons)})" if reasons else line
 
 
 # eq=False: the tables are compared by identity (a DataFrame has no single truth value).
@@ -59,7 +131,8 @@ def check_name(function: Callable) -> str:
 
 
 def team_checks(view: MonitorView, functions: Iterable[Callable]) -> list[Check]:
-    """The Checks of each of the team's functions (`Extensions.monitor_checks`) on `view`.
+    """The Checks of each of the team's functions (`Extensions.monitor_checks`) on `view`;
+    one may say its rule was not judged (`Check.not_judged`), counted apart and not alerted.
     A function that raises, or returns anything but a Check or an iterable of Checks, is a
     one-line error naming it: a broken check must not pass for a quiet one."""
     found: list[Check] = []

@@ -49,15 +49,3 @@ def categorical_shift(name: str, reference: pd.Series, current: pd.Series) -> Sh
     table = np.vstack([ref.to_numpy(), cur.to_numpy()])
     chi2, p_value = stats.chi2_contingency(table)[:2] if len(categories) > 1 else (0.0, 1.0)
     return Shift(name, "categorical", _psi(expected, actual), "chi2", float(chi2), float(p_value))
-
-
-def feature_shifts(
-    reference: pd.DataFrame,
-    current: pd.DataFrame,
-    numeric: list[str],
-    categorical: list[str],
-    bins: int,
-) -> list[Shift]:
-    return [numeric_shift(n, reference[n], current[n], bins) for n in numeric] + [
-        categorical_shift(n, reference[n], current[n]) for n in categorical
-    ]

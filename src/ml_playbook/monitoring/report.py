@@ -1,5 +1,6 @@
-"""The monitoring report for a person: the rules (tripped first), then plots of each feature
-and of the predictions, served against the reference. One self-contained HTML file."""
+"""The monitoring report for a person: how many rules are ok, fired and not judged, the rules
+(tripped first, then those not judged with why), then plots of each feature and of the
+predictions, served against the reference. One self-contained HTML file."""
 
 import base64
 import html
@@ -7,7 +8,7 @@ import io
 
 import pandas as pd
 
-from .checks import Check
+from .checks import FIRED, NOT_JUDGED, OK, Check, summary_line
 
 
 def _png(figure) -> str:
@@ -44,6 +45,10 @@ def _distribution(name: str, reference: pd.Series, served: pd.Series, numeric: b
     return _png(figure)
 
 
+# The status column's words, and the order of the rows: tripped first, then not judged.
+SHOWN = {FIRED: "TRIPPED", NOT_JUDGED: "not judged", OK: "ok"}
+
+
 def render(
     title: str,
     checks: list[Check],
@@ -52,12 +57,13 @@ def render(
     numeric: list[str],
     categorical: list[str],
 ) -> str:
+    order = list(SHOWN)
     rows = "".join(
-        f"<tr class='{'fired' if c.fired else 'ok'}'><td>{'TRIPPED' if c.fired else 'ok'}</td>"
+        f"<tr class='{c.status}'><td>{SHOWN[c.status]}</td>"
         f"<td>{html.escape(c.rule)}</td><td>{html.escape(c.subject)}</td>"
         f"<td>{'' if c.value is None else c.value}</td><td>{'' if c.limit is None else c.limit}</td>"
-        f"<td>{html.escape(c.detail)}</td></tr>"
-        for c in sorted(checks, key=lambda c: not c.fired)
+        f"<td>{html.escape(c.text)}</td></tr>"
+        for c in sorted(checks, key=lambda c: order.index(c.status))
     )
     plots = ""
     if len(served):
@@ -67,16 +73,23 @@ def render(
             f"<img alt='{html.escape(name)}: reference vs served' "
             f"src='data:image/png;base64,{_distribution(name, reference[name], served[name], is_num)}'>"
             for name, is_num in columns
-            if name in reference and name in served
+            if name in reference and name in served and served[name].notna().any()
         )
+    body = f"""<table><tr><th>status</th><th>rule</th><th>subject</th><th>value</th><th>limit</th><th>detail</th></tr>
+{rows}</table>
+<h2>Served vs reference</h2>
+{plots or "<p>No served rows in the window.</p>"}"""
+    return page(title, summary_line(checks), body)
+
+
+def page(title: str, summary: str, body: str) -> str:
+    """The HTML page: `title`, the one-line `summary` ("3 ok, 1 fired, ..."), then `body`."""
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:4px 8px;border-bottom:1px solid #ddd}}
-tr.fired{{background:#fdd}}img{{margin:4px}}</style></head>
+tr.fired{{background:#fdd}}tr.not_judged{{background:#eee;color:#555}}img{{margin:4px}}</style></head>
 <body><h1>{html.escape(title)}</h1>
-<table><tr><th>status</th><th>rule</th><th>subject</th><th>value</th><th>limit</th><th>detail</th></tr>
-{rows}</table>
-<h2>Served vs reference</h2>
-{plots or "<p>No served rows in the window.</p>"}
+<p class="summary">{html.escape(summary)}</p>
+{body}
 </body></html>
 """

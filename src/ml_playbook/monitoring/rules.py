@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..project.params import MonitorParams
 from .checks import Check
-from .drift import Shift, feature_shifts, numeric_shift
+from .drift import Shift, categorical_shift, numeric_shift
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,80 @@ def served_rows(log: pd.DataFrame, features: list[str]) -> pd.DataFrame:
     return log.loc[log["status"] == 200, [*features, "prediction"]]
 
 
+def too_few(rows: int, settings: MonitorParams, what: str = "served rows") -> str | None:
+    """Why `rows` rows are too few to judge a distribution on, or None if they are enough."""
+    if rows == 0:
+        return f"no {what} in the window"
+    return f"fewer than {settings.min_rows} {what}" if rows < settings.min_rows else None
+
+
+def feature_drift_checks(
+    reference: pd.DataFrame,
+    served: pd.DataFrame,
+    numeric: list[str],
+    categorical: list[str],
+    settings: MonitorParams,
+) -> tuple[list[Check], list[Shift]]:
+    """Drift of each feature: not judged on fewer than `min_rows` served rows, nor a number
+    on fewer than `min_rows` served values (absent from older log files, or empty). A
+    category's missing values are a category of their own: judged on every row."""
+    checks, shifts = [], []
+    for name in [*numeric, *categorical]:
+        rows = int(served[name].notna().sum()) if name in numeric else len(served)
+        if why := too_few(len(served), settings):
+            seen = f"{len(served)} in the window" if len(served) else ""
+        elif why := too_few(rows, settings, "served rows with a value"):
+            seen = f"{rows} of {len(served)} have one"
+        if why:
+            limit = settings.feature_psi_max
+            checks.append(Check.not_judged("feature_drift", name, why, limit, seen))
+            continue
+        if name in numeric:
+            shift = numeric_shift(name, reference[name], served[name], settings.bins)
+        else:
+            shift = categorical_shift(name, reference[name], served[name])
+        shifts.append(shift)
+        checks.append(
+            Check(
+                "feature_drift",
+                shift.name,
+                round(shift.psi, 4),
+                settings.feature_psi_max,
+                shift.psi > settings.feature_psi_max,
+                f"PSI {shift.psi:.3f}; {shift.test} statistic {shift.statistic:.3f}, "
+                f"p={shift.p_value:.2g}",
+            )
+        )
+    return checks, shifts
+
+
+def prediction_shift_check(
+    reference_scores: pd.Series,
+    predictions: pd.Series,
+    settings: MonitorParams,
+    whose: str = "served rows",
+    seen: str = "",
+) -> tuple[Check, Shift | None]:
+    """The served `predictions` against the champion's on the reference: not judged on
+    fewer than `min_rows` of them (`whose` names them in the reason)."""
+    predictions = predictions.dropna()
+    if why := too_few(len(predictions), settings, whose):
+        seen = seen or (f"{len(predictions)} in the window" if len(predictions) else "")
+        limit = settings.prediction_psi_max
+        return Check.not_judged("prediction_shift", "predictions", why, limit, seen), None
+    scores = numeric_shift("prediction", reference_scores, predictions, settings.bins)
+    check = Check(
+        "prediction_shift",
+        "predictions",
+        round(scores.psi, 4),
+        settings.prediction_psi_max,
+        scores.psi > settings.prediction_psi_max,
+        f"PSI {scores.psi:.3f}; mean {predictions.mean():.4g} served vs "
+        f"{reference_scores.mean():.4g} on the reference",
+    )
+    return check, scores
+
+
 def drift_checks(
     reference: pd.DataFrame,
     reference_scores: pd.Series,
@@ -60,44 +134,39 @@ def drift_checks(
     settings: MonitorParams,
 ) -> tuple[list[Check], list[Shift]]:
     """Per-feature drift and prediction shift; none judged on fewer than `min_rows` rows."""
-    if len(served) < settings.min_rows:
-        note = f"{len(served)} served rows logged, fewer than the {settings.min_rows} needed"
-        return [
-            Check("feature_drift", "all features", None, settings.feature_psi_max, False, note),
-            Check(
-                "prediction_shift", "predictions", None, settings.prediction_psi_max, False, note
-            ),
-        ], []
-    shifts = feature_shifts(reference, served, numeric, categorical, settings.bins)
-    scores = numeric_shift("prediction", reference_scores, served["prediction"], settings.bins)
-    checks = [
-        Check(
-            "feature_drift",
-            shift.name,
-            round(shift.psi, 4),
-            settings.feature_psi_max,
-            shift.psi > settings.feature_psi_max,
-            f"PSI {shift.psi:.3f}; {shift.test} statistic {shift.statistic:.3f}, "
-            f"p={shift.p_value:.2g}",
-        )
-        for shift in shifts
-    ]
-    checks.append(
-        Check(
-            "prediction_shift",
-            "predictions",
-            round(scores.psi, 4),
-            settings.prediction_psi_max,
-            scores.psi > settings.prediction_psi_max,
-            f"PSI {scores.psi:.3f}; mean {served['prediction'].mean():.4g} served vs "
-            f"{reference_scores.mean():.4g} on the reference",
-        )
-    )
-    return checks, [*shifts, scores]
+    checks, shifts = feature_drift_checks(reference, served, numeric, categorical, settings)
+    check, scores = prediction_shift_check(reference_scores, served["prediction"], settings)
+    return [*checks, check], [*shifts, *([scores] if scores else [])]
 
 
 def traffic_checks(summary: Traffic, settings: MonitorParams) -> list[Check]:
+    """Refusals, failures and p99 latency: not judged without a request (or an answer)."""
     p99 = summary.latency_ms.get("p99")
+    if not summary.requests:
+        why = "no requests in the window"
+        return [
+            Check.not_judged("invalid_inputs", "requests", why, settings.invalid_rate_max),
+            Check.not_judged("errors", "requests", why, settings.error_rate_max),
+            Check.not_judged("latency", "p99", why, settings.latency_p99_ms_max),
+        ]
+    latency = (
+        Check(
+            "latency",
+            "p99",
+            round(p99, 2),
+            settings.latency_p99_ms_max,
+            p99 > settings.latency_p99_ms_max,
+            ", ".join(f"{k} {v:.1f} ms" for k, v in summary.latency_ms.items()),
+        )
+        if p99 is not None
+        else Check.not_judged(
+            "latency",
+            "p99",
+            "no answered requests in the window",
+            settings.latency_p99_ms_max,
+            f"all {summary.requests} refused or failed",
+        )
+    )
     return [
         Check(
             "invalid_inputs",
@@ -115,14 +184,7 @@ def traffic_checks(summary: Traffic, settings: MonitorParams) -> list[Check]:
             summary.error_rate > settings.error_rate_max,
             f"{summary.errors} of {summary.requests} requests failed (5xx)",
         ),
-        Check(
-            "latency",
-            "p99",
-            None if p99 is None else round(p99, 2),
-            settings.latency_p99_ms_max,
-            p99 is not None and p99 > settings.latency_p99_ms_max,
-            ", ".join(f"{k} {v:.1f} ms" for k, v in summary.latency_ms.items()) or "no answers",
-        ),
+        latency,
     ]
 
 
@@ -139,7 +201,10 @@ def staleness_check(version: str, age_days: float, settings: MonitorParams) -> C
 
 def schema_check(served: pd.DataFrame, params) -> Check:
     """Served rows that break today's data schema: the service checks the same contract, so
-    any here means the schema changed since, or the service let something through."""
+    any here means the schema changed since, or the service let something through. Not
+    judged without a served row."""
+    if not len(served):
+        return Check.not_judged("schema", "served rows", "no served rows in the window", 0)
     import pandera.pandas as pa
 
     from ..data.schema import feature_schema
