@@ -99,20 +99,29 @@ def score_sets(project, model, names: Sequence[str] | None = None) -> list[SetSc
     return [score_set(project, model, spec) for spec in select(project.params.test_sets, names)]
 
 
-def metrics_document(results: Sequence[SetScores]) -> dict:
+def metrics_document(results: Sequence[SetScores], baseline=None) -> dict:
     """reports/metrics.json: the primary set's metrics at the top (what the registry gate and
-    `dvc metrics diff` read), and every set under `sets`."""
+    `dvc metrics diff` read), every set under `sets`, and — given `(description, results)` —
+    the baseline's on the same sets under `baseline`."""
     primary = results[0]
-    return {
+    document = {
         "rows": primary.rows,
         **primary.metrics,
         "sets": {result.spec.name: {"rows": result.rows, **result.metrics} for result in results},
     }
+    if baseline is not None:
+        description, scored = baseline
+        document["baseline"] = {
+            "model": description,
+            "sets": {result.spec.name: result.metrics for result in scored},
+        }
+    return document
 
 
 def logged_metrics(document: dict) -> dict[str, float]:
     """The metrics a run logs to the registry from reports/metrics.json: the primary set's under
-    their own names, each set's as `<set>.<metric>` (and `<set>.rows`)."""
+    their own names, each set's as `<set>.<metric>` (and `<set>.rows`), the baseline's as
+    `baseline.<set>.<metric>`."""
     flat = {
         name: value
         for name, value in document.items()
@@ -120,4 +129,6 @@ def logged_metrics(document: dict) -> dict[str, float]:
     }
     for set_name, values in document.get("sets", {}).items():
         flat.update({f"{set_name}.{name}": value for name, value in values.items()})
+    for set_name, values in document.get("baseline", {}).get("sets", {}).items():
+        flat.update({f"baseline.{set_name}.{name}": value for name, value in values.items()})
     return flat

@@ -178,6 +178,19 @@ class RegistryParams(Section):
     promotion_margin: Annotated[float, Field(ge=0)] = 0.0
 
 
+class LaunchParams(Section):
+    """The launch criteria the PRD states (docs/team/templates/prd.md): `register` never makes
+    a model champion below them, the first model included, and `release promote` refuses it
+    unless --force with --reason (kept on the record)."""
+
+    # Test set name -> the least evaluate.primary_metric a model must reach on it (the most,
+    # for a metric where lower is better, such as rmse).
+    floors: dict[str, float] = {}
+    # How far a model must beat the baseline (a one-feature model, trained beside it) on the
+    # primary metric on every test set where it is defined, in the metric's units.
+    baseline_margin: Annotated[float, Field(ge=0)] = 0.0
+
+
 class FeatureBudgetParams(Section):
     """What one feature may cost: the model inputs it becomes once encoded, and the bytes it
     adds to every request row."""
@@ -310,6 +323,7 @@ class PipelineParams(Section):
     registry: RegistryParams
     # The sets every model is judged on; the first decides the gate.
     test_sets: Annotated[list[EvalSet], AfterValidator(check_sets)] = list(DEFAULT_SETS)
+    launch: LaunchParams = LaunchParams()
     serve: ServeParams = ServeParams()
     release: ReleaseParams = ReleaseParams()
     monitor: MonitorParams = MonitorParams()
@@ -332,6 +346,17 @@ class PipelineParams(Section):
                     f"{setting} '{metric}' is not a {self.task} metric; use one of "
                     f"{', '.join(known)}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _launch_floors_name_test_sets(self) -> "PipelineParams":
+        names = [spec.name for spec in self.test_sets]
+        unknown = sorted(set(self.launch.floors) - set(names))
+        if unknown:
+            raise ValueError(
+                f"launch.floors names {', '.join(unknown)}, which is not a test set; the test "
+                f"sets are {', '.join(names)}"
+            )
         return self
 
     @model_validator(mode="after")

@@ -1,6 +1,7 @@
 """The gate of the pipeline's `register` stage: the run is logged with everything needed to
-trust it, its model registered as `challenger`, and moved to `champion` when it beats the
-champion on `evaluate.primary_metric` by `registry.promotion_margin` — by `register` itself
+trust it, its model registered as `challenger`, and moved to `champion` when it meets the
+launch criteria (release.launch) and beats the champion on `evaluate.primary_metric` by
+`registry.promotion_margin` — by `register` itself
 only where `release.auto_promote` lets it (by default on the project's own store alone; on a
 shared registry the run is proposed, and `release promote` moves champion)."""
 
@@ -14,6 +15,7 @@ from ..errors import ProjectError
 from ..modeling.metrics import direction, is_better
 from ..registry import CHALLENGER, CHAMPION, Candidate, ModelVersion, Move, open_registry
 from ..registry.moves import actor, auto_promote_allowed, move_champion, now
+from . import launch
 
 
 @dataclass(frozen=True)
@@ -109,11 +111,20 @@ def register(project, candidate: Candidate, registry=None) -> Decision:
     version = registry.register(name, candidate)
     registry.set_alias(name, CHALLENGER, version.version)
     decision = decide(project, registry, version, float(value))
+    missed = launch.shortfalls(project, candidate.metrics)
+    if decision.promoted and missed:
+        decision = replace(
+            decision,
+            promoted=False,
+            reason=f"{decision.reason}; below the launch criteria: {'; '.join(missed)} - it "
+            "stays challenger",
+        )
     return apply(project, registry, decision)
 
 
 def decide(project, registry, version: ModelVersion, value: float) -> Decision:
-    """Whether `version`, scoring `value` on the primary metric, beats the champion."""
+    """Whether `version`, scoring `value` on the primary metric, beats the champion (the
+    launch criteria are judged apart: `register`)."""
     params = project.params
     name, metric = params.registry.model_name, params.evaluate.primary_metric
     margin = params.registry.promotion_margin

@@ -11,6 +11,7 @@ from ..modeling.metrics import direction, is_better
 from ..project.paths import EVALUATION_SET
 from ..registry import CHALLENGER, CHAMPION, Move, open_registry
 from ..registry.moves import move_champion, now, previous_champion, version_number
+from . import launch
 
 
 def evaluate(project, models: Mapping[str, object], frame) -> dict[str, dict[str, float]]:
@@ -77,6 +78,12 @@ def promote(
         evaluation = evaluate_versions(project, registry, [v for v in (candidate, champion) if v])
         move = Move("promote", champion, candidate, who, now(), "", evaluation)
         move = _through_the_gate(project, move)
+        missed = launch.shortfalls(project, registry.version(name, candidate).metrics)
+        if missed:
+            raise ProjectError(
+                f"v{candidate} is below the launch criteria: {'; '.join(missed)}; improve it, "
+                "or --force with --reason"
+            )
     if model_card is not None:
         registry.attach(name, candidate, model_card, "release")
     return move_champion(registry, name, move)

@@ -11,12 +11,13 @@ import typer
 from ml_playbook.cli import registry as registry_commands
 from ml_playbook.cli import release as release_commands
 from ml_playbook.cli.common import Apps
+from ml_playbook.evaluation.baseline import fit_baseline
+from ml_playbook.evaluation.sets import logged_metrics, metrics_document, score_sets
 from ml_playbook.modeling.metrics import CLASSIFICATION
 from ml_playbook.project.paths import EVALUATION_SET, MODEL, TRAINING_SET
 from ml_playbook.registry import Candidate
 from ml_playbook.registry.memory import MemoryRegistry
 from ml_playbook.release.gate import flat_params
-from ml_playbook.release.moves import evaluate
 from tests.library.factory import EXTENSIONS, write_project
 
 # Timing is not what these tests check (one test trips the limit on purpose).
@@ -53,14 +54,18 @@ def weak_model(project):
 
 
 def candidate(project, model, **metrics) -> Candidate:
-    """`model` with its metrics on the evaluation set (or `metrics`), as the stage builds it."""
+    """`model` with the metrics the stages record (every test set's and the baseline's; or
+    `metrics` on top), as the register stage builds it."""
     frame = pd.read_parquet(project.root / EVALUATION_SET)
-    measured = evaluate(project, {"new": model}, frame)["new"]
+    baseline = fit_baseline(project, pd.read_parquet(project.root / TRAINING_SET))
+    document = metrics_document(
+        score_sets(project, model), (baseline.description, score_sets(project, baseline.model))
+    )
     return Candidate(
         model=model,
         run_name=f"{project.params.registry.model_name}-{project.params.train.model}",
         params=flat_params(project.params),
-        metrics={**measured, **metrics},
+        metrics={**logged_metrics(document), **metrics},
         example=frame[project.params.train.features].head(5),
         tags={"git_commit": "abc123"},
     )

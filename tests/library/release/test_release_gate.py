@@ -10,6 +10,7 @@ from ml_playbook.registry import CHALLENGER, CHAMPION, Candidate
 from ml_playbook.registry.memory import MemoryRegistry
 from ml_playbook.registry.moves import auto_promote_allowed
 from ml_playbook.release.gate import flat_params, flatten, provenance_tags, register
+from ml_playbook.release.moves import promote
 from tests.library.release.projects import (
     candidate,
     copy_project,
@@ -48,10 +49,11 @@ def test_the_first_model_is_champion_and_a_weaker_challenger_stays_challenger(
 
 
 def test_a_challenger_that_beats_the_champion_replaces_it_on_the_record(trained_project, tmp_path):
-    # Given a weak champion
+    # Given a weak champion (put there by hand: the launch criteria keep it from being one)
     project = copy_project(trained_project, tmp_path / "p")
     registry, name = registry_of(project), project.params.registry.model_name
     register(project, candidate(project, weak_model(project)))
+    promote(project, "1", "tester", force_reason="a weak champion, by hand")
 
     # When the trained model is registered
     decision = register(project, candidate(project, trained_model(project)))

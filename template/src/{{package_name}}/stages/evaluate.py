@@ -1,23 +1,30 @@
 """Stage `evaluate`: the model on every test set of params.yaml `test_sets` — metrics (the
-primary set's at the top, for DVC to diff), metrics per slice, and the primary set's
-per-example predictions and figure."""
+primary set's at the top, for DVC to diff), the baseline's beside them (a one-feature model the
+launch criteria ask the model to beat), metrics per slice, and the primary set's per-example
+predictions and figure."""
 
-from ml_playbook.project.paths import EVALUATION_REPORT, METRICS, MODEL
-from ml_playbook.stage import console, load_model, outputs, step
+from ml_playbook.project.paths import EVALUATION_REPORT, METRICS, MODEL, TRAINING_SET
+from ml_playbook.stage import console, load_model, outputs, read_parquet, step
 
 
 def run(project) -> None:
     """Metrics on every test set and per slice; plots and predictions."""
     from ml_playbook.evaluation import figures, sets, slices
+    from ml_playbook.evaluation.baseline import fit_baseline
 
     params = project.params
     names = ", ".join(spec.name for spec in params.test_sets)
     with step(f"evaluate on the test sets ({names})"):
         scored = sets.score_sets(project, load_model(project.root, MODEL))
         primary = scored[0]  # the set the registry gate reads
+        baseline = fit_baseline(project, read_parquet(project.root, TRAINING_SET, "split"))
+        baseline_scored = sets.score_sets(project, baseline.model)
         by_slice = slices.all_slices(project, scored)
         with outputs(project.root, METRICS, EVALUATION_REPORT) as out:
-            out.json(METRICS, sets.metrics_document(scored))
+            out.json(
+                METRICS,
+                sets.metrics_document(scored, (baseline.description, baseline_scored)),
+            )
             out.json(EVALUATION_REPORT / "slices.json", by_slice.to_dict(orient="records"))
             out.figure(
                 EVALUATION_REPORT / "evaluation.png",
@@ -29,9 +36,12 @@ def run(project) -> None:
                     primary.frame, primary.label, primary.scores, params.data.keys
                 ),
             )
-    for result in scored:
-        console().print(f"  [bold]{result.spec.name}[/bold] ({result.rows} rows)")
+    console().print(f"  baseline: {baseline.description}")
+    for result, simple in zip(scored, baseline_scored, strict=True):
+        console().print(f"  [bold]{result.spec.name}[/bold] ({result.rows} rows)   model  baseline")
         for name, value in result.metrics.items():
-            console().print(f"  {name:>18}: {value:.4f}")
+            other = simple.metrics.get(name)
+            shown = "-" if other is None else f"{other:.4f}"
+            console().print(f"  {name:>18}: {value:.4f}  {shown:>8}")
     for line in slices.small_slices(by_slice):
         console().print(f"  [yellow]warning:[/yellow] {line}")
