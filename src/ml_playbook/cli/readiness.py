@@ -19,25 +19,42 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
         ] = None,
         list_items: Annotated[
             bool,
-            typer.Option("--list", help="print the 28 rubric items (id and test) and exit"),
+            typer.Option(
+                "--list", help="print the 28 rubric items (id and the paper's words) and exit"
+            ),
         ] = False,
         params: ParamsOption = None,
     ) -> None:
-        """The ML Test Score from evidence in the repository: marked tests, CI, write-ups.
+        """The ML Test Score (Breck et al., 2017) from evidence in the repository.
 
-        Prints each of the 28 items with its evidence and points, the section sums and the
-        final score (the lowest section); writes reports/readiness/ (JSON and HTML).
+        Each of the 28 items is printed with the paper's words for its test, its points (1
+        automated, 0.5 done by hand or not re-run, 0 not done) and the evidence found; an item
+        not earned says what would earn it, and evidence found that does not show what the
+        paper's test means is listed as not counted, with why. Evidence: tests marked
+        @pytest.mark.readiness("<item>") that CI runs (for what a test can show); the monitor's
+        summary of served traffic (monitor.report_dir) for what only production shows; the
+        baseline section of reports/metrics.json; CODEOWNERS; scheduled CI jobs; dated write-ups
+        in docs/readiness/records.yml (half a point). Then the section sums and the final score
+        (the lowest section). Writes reports/readiness/ (readiness.json, index.html).
+
+        Exit 0 at or above the floor; 1 below it, or when the evidence cannot be read (a marker
+        naming no item, a bad record or summary: one line naming the file).
         """
         from ..readiness import report, rubric, score
 
         if list_items:
             for item in rubric.ITEMS:
-                typer.echo(f"{item.id:<17} {item.title}")
+                typer.echo(f'{item.id:<17} "{item.quote}"')
             return
         with reported_errors():
             project = open_project(spec, params)
             settings = project.params.readiness
-            result = score.compute(project.root, settings.manual_max_age_days)
+            result = score.compute(
+                project.root,
+                settings.manual_max_age_days,
+                monitor_dir=project.params.monitor.report_dir,
+                primary_metric=project.params.evaluate.primary_metric,
+            )
             report.write(
                 result,
                 project.root / READINESS_REPORT / "readiness.json",

@@ -1,8 +1,13 @@
-"""What proves each rubric item, found in the repository — never a hand-typed claim.
+"""What proves each rubric item, found in the repository — never a hand-typed claim. Which of
+these an item accepts is its `kind` (rubric.py).
 
-- Automated: tests marked `@pytest.mark.readiness("<item>", …)` (on a test, a class or a
-  module's `pytestmark`), found by reading the test files (nothing is run), counting only if
-  the project's CI runs the test suite; and a few facts of the CI configuration itself.
+- Tests marked `@pytest.mark.readiness("<item>", …)` (on a test, a class or a module's
+  `pytestmark`), found by reading the test files (nothing is run); automated only if the
+  project's CI runs the test suite.
+- What the project produces: the monitor's summary of a run on served traffic
+  (`<monitor.report_dir>/summary.json`: its time and its checks), reports/metrics.json's
+  comparison with a baseline; automated when a CI job produces it (scheduled, for the monitor).
+- Facts of the repository: a scheduled CI job proposing updates, CODEOWNERS rules.
 - Manual: a dated write-up listed in `docs/readiness/records.yml` (item, by, date, result,
   link to the write-up in the repository), accepted only while younger than the configured age.
 
@@ -12,14 +17,17 @@ test is passed over), bounded in size, UTF-8 text.
 
 import ast
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
 from ..errors import ProjectError
 from ..files import NotRegular, Skip, read_text
 from ..governance import safe_yaml
+from ..project.paths import METRICS, PARAMS
 from ..project.paths import READINESS_RECORDS as RECORDS
 from .rubric import BY_ID
 
@@ -27,6 +35,11 @@ MARKER = "readiness"
 CI_FILES = (".gitlab-ci.yml", ".github/workflows")
 RUNS_TESTS = re.compile(r"\b(make test|uv run pytest|pytest)\b")
 PROPOSES_UPDATES = re.compile(r"\bcopier (update|check-update)\b")
+RUNS_MONITOR = re.compile(r"\bmake monitor\b|\buv run [\w.-]+ monitor\b")
+RUNS_PIPELINE = re.compile(r"\bmake pipeline\b|\bdvc repro\b")
+SCHEDULED = re.compile(r"\bschedule\b")
+SUMMARY = "summary.json"  # what the monitor writes beside its report (monitoring.run)
+CODEOWNERS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 MAX_BYTES = 4 * 1024 * 1024  # a test module, a CI file or the records: pages of text
 ITEMS_HINT = "data-1 … monitoring-7; the `readiness --list` command lists them"
 
@@ -139,10 +152,138 @@ def ci_running_tests(root: Path) -> str | None:
 
 def ci_proposing_updates(root: Path) -> str | None:
     """The CI file with a scheduled job that proposes template updates, or None."""
+    return _ci_file(root, PROPOSES_UPDATES, scheduled=True)
+
+
+def ci_scheduling_monitor(root: Path) -> str | None:
+    """The CI file with a scheduled job that runs the monitor, or None."""
+    return _ci_file(root, RUNS_MONITOR, scheduled=True)
+
+
+def ci_running_pipeline(root: Path) -> str | None:
+    """The CI file that runs the pipeline (`make pipeline`, `dvc repro`), or None."""
+    return _ci_file(root, RUNS_PIPELINE)
+
+
+def _ci_file(root: Path, runs: re.Pattern, scheduled: bool = False) -> str | None:
     for name, text in ci_texts(root).items():
-        if PROPOSES_UPDATES.search(text) and re.search(r"\bschedule\b", text):
+        if runs.search(text) and (not scheduled or SCHEDULED.search(text)):
             return name
     return None
+
+
+@dataclass(frozen=True)
+class MonitorSummary:
+    """The monitor's last run as its summary.json keeps it: where, when, and its checks."""
+
+    path: str
+    at: dt.datetime
+    checks: list[dict]
+
+    def judged(self, rule: str) -> list[dict]:
+        """The checks of `rule` that were judged: a figure was found (a rule with too few
+        served rows to judge reports no value)."""
+        return [
+            check
+            for check in self.checks
+            if check.get("rule") == rule and isinstance(check.get("value"), int | float)
+        ]
+
+
+def monitor_summary(root: Path, folder: Path) -> MonitorSummary | None:
+    """The summary.json of the monitor's report folder, or None when the monitor never wrote
+    one there; a summary that is not the monitor's is a ProjectError naming it."""
+    relative = (Path(folder) / SUMMARY).as_posix()
+    path = root / relative
+    if not path.exists():
+        return None
+    text = text_of(path, relative)
+    if text is None:
+        return None
+    try:
+        document = json.loads(text)
+        at = dt.datetime.fromisoformat(document["at"])
+        checks = document["checks"]
+        if not isinstance(checks, list) or not all(isinstance(c, dict) for c in checks):
+            raise TypeError("checks is not a list of checks")
+    except (ValueError, KeyError, TypeError) as error:
+        raise ProjectError(
+            f"{relative}: not a monitor summary ({type(error).__name__}: {error}); run "
+            "`make monitor` again, or remove the file"
+        ) from None
+    return MonitorSummary(relative, at if at.tzinfo else at.replace(tzinfo=dt.UTC), checks)
+
+
+def baseline_comparison(root: Path, metric: str | None = None) -> str | None:
+    """How reports/metrics.json compares the model with its baseline (a simpler model scored
+    on the same test sets: its `baseline` section), as one line; None when it does not."""
+    path = root / METRICS
+    if not path.exists():
+        return None
+    text = text_of(path, METRICS.as_posix())
+    try:
+        document = json.loads(text) if text is not None else None
+    except ValueError as error:
+        raise ProjectError(f"{METRICS}: not JSON ({error}); run `dvc repro evaluate`") from None
+    if not isinstance(document, dict):
+        return None
+    baseline, sets = document.get("baseline"), document.get("sets")
+    if not (isinstance(baseline, dict) and isinstance(sets, dict)):
+        return None
+    compared = baseline.get("sets")
+    for name, values in compared.items() if isinstance(compared, dict) else ():
+        model = sets.get(name)
+        if not (isinstance(values, dict) and isinstance(model, dict)):
+            continue
+        common = [
+            key
+            for key, value in values.items()
+            if key != "rows"
+            and isinstance(value, int | float)
+            and isinstance(model.get(key), int | float)
+        ]
+        if not common:
+            continue
+        key = metric if metric in common else common[0]
+        what = baseline.get("model")
+        return (
+            f"{METRICS} compares the model with a baseline"
+            f"{f' ({what})' if isinstance(what, str) and what else ''}: {name} {key} "
+            f"{model[key]:.4g} against {values[key]:.4g}"
+        )
+    return None
+
+
+def codeowners_of(root: Path, target: str = PARAMS.as_posix()) -> tuple[str, list[str]] | None:
+    """(the CODEOWNERS file, the owners of `target`) by its last matching rule, as GitHub and
+    GitLab read it; None when no CODEOWNERS file names an owner for it."""
+    for name in CODEOWNERS:
+        path = root / name
+        text = text_of(path, name) if path.exists() else None
+        if text is None:
+            continue
+        owners: list[str] = []
+        for line in text.splitlines():
+            fields = line.split("#", 1)[0].split()
+            if not fields or fields[0].startswith(("[", "^[")):  # GitLab section headers
+                continue
+            if _owns(fields[0], target):
+                owners = [owner for owner in fields[1:] if "@" in owner]
+        return (name, owners) if owners else None  # only the first file found is read
+    return None
+
+
+def _owns(pattern: str, target: str) -> bool:
+    """Whether a CODEOWNERS pattern (gitignore-like) covers the file `target`."""
+    anchored, folder = pattern.startswith("/"), pattern.endswith("/")
+    bare = pattern.strip("/")
+    if not bare:
+        return False
+    if folder:
+        return target.startswith(f"{bare}/") or (not anchored and f"/{bare}/" in f"/{target}")
+    if anchored or "/" in bare:
+        return fnmatchcase(target, bare) or target.startswith(f"{bare}/")
+    return any(fnmatchcase(part, bare) for part in target.split("/"))
 
 
 def manual_records(root: Path) -> list[ManualRecord]:

@@ -61,3 +61,33 @@ def test_readiness_list_names_every_item(invoke):
     assert len(lines) == 28
     assert lines[0].split()[0] == "data-1"
     assert lines[-1].split()[0] == "monitoring-7"
+
+
+def test_readiness_quotes_the_paper_and_says_what_would_earn_each_missing_item(invoke):
+    result = invoke()
+    listed = invoke("--list")
+
+    lines = result.output.splitlines()
+    at = lines.index(next(line for line in lines if line.startswith("monitoring-7 ")))
+    assert lines[at].endswith(
+        '"The model has not experienced a regression in prediction quality on served data."'
+    )
+    assert (
+        lines[at + 1]
+        .strip()
+        .startswith(
+            "not earned: a check of rule `prediction_quality` in extend.py `monitor_checks`"
+        )
+    )
+    assert listed.output.splitlines()[0] == (
+        'data-1            "Feature expectations are captured in a schema."'
+    )
+
+
+def test_readiness_help_says_what_counts_and_when_it_exits_1(invoke):
+    result = invoke("--help")
+
+    assert result.exit_code == 0
+    text = " ".join(result.output.replace("│", " ").split())  # rich may box the help
+    assert "Exit 0 at or above the floor; 1 below it, or when the evidence cannot be read" in text
+    assert "the monitor's summary of served traffic" in text

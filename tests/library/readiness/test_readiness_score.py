@@ -61,8 +61,8 @@ def test_a_marked_test_no_ci_runs_counts_half(tmp_path):
 @pytest.mark.parametrize(
     "test_module",
     [
-        "import pytest\n\npytestmark = [pytest.mark.readiness('model-2')]\n",
-        "from pytest import mark\n\n\nclass TestIt:\n    @mark.readiness('model-2')\n"
+        "import pytest\n\npytestmark = [pytest.mark.readiness('model-3')]\n",
+        "from pytest import mark\n\n\nclass TestIt:\n    @mark.readiness('model-3')\n"
         "    def test_it(self):\n        pass\n",
     ],
     ids=["module", "method"],
@@ -70,15 +70,15 @@ def test_a_marked_test_no_ci_runs_counts_half(tmp_path):
 def test_a_marker_on_a_module_or_a_method_counts(tmp_path, test_module):
     root = repository(tmp_path, {"tests/test_a.py": test_module})
 
-    assert points(compute(root, 90, TODAY), "model-2") == 0.5
+    assert points(compute(root, 90, TODAY), "model-3") == 0.5
 
 
 def test_removing_the_evidence_lowers_the_score(tmp_path):
     root = repository(
         tmp_path,
         {
-            "tests/test_a.py": marked_test(*(f"{s}-1" for s in SECTIONS)),
-            "tests/test_b.py": marked_test(*(f"{s}-2" for s in SECTIONS)),
+            "tests/test_a.py": marked_test("data-1", "model-3", "infrastructure-1"),
+            "tests/test_b.py": marked_test("data-3", "model-6", "infrastructure-2"),
             CI: "script: [uv run pytest]\n",
         },
     )
@@ -87,8 +87,9 @@ def test_removing_the_evidence_lowers_the_score(tmp_path):
     (root / "tests/test_b.py").unlink()
     after = compute(root, 90, TODAY)
 
-    assert before.final == 2
-    assert after.final == 1
+    assert before.sections == {"data": 2, "model": 2, "infrastructure": 2, "monitoring": 0}
+    assert after.sections == {"data": 1, "model": 1, "infrastructure": 1, "monitoring": 0}
+    assert before.final == after.final == 0  # no test earns a monitoring item
 
 
 def test_a_scheduled_job_proposing_template_updates_proves_dependency_notification(tmp_path):
@@ -203,9 +204,19 @@ def test_the_terminal_report_shows_each_item_and_how_to_raise_the_missing_ones(t
 
     lines = report.lines_for_terminal(compute(root, 90, TODAY))
 
-    assert lines[0].split() == ["item", "points", "evidence"]
-    data_1 = next(line for line in lines if line.startswith("data-1 "))
-    assert "tests/test_a.py::test_it; run by .github/workflows/ci.yml" in data_1
-    data_2 = next(line for line in lines if line.startswith("data-2 "))
-    assert "none — a test that each configured feature adds value" in data_2
+    assert lines[0].split()[:2] == ["item", "points"]
+    data_1 = lines.index(next(line for line in lines if line.startswith("data-1 ")))
+    assert lines[data_1 + 1].split() == [
+        "evidence:",
+        "tests/test_a.py::test_it;",
+        "run",
+        "by",
+        ".github/workflows/ci.yml",
+    ]
+    data_2 = lines.index(next(line for line in lines if line.startswith("data-2 ")))
+    assert (
+        lines[data_2 + 1]
+        .strip()
+        .startswith("not earned: a test that each configured feature adds value")
+    )
     assert lines[-1].split()[:3] == ["final", "score", "0"]
