@@ -181,12 +181,18 @@ class MonitorSummary:
     checks: list[dict]
 
     def judged(self, rule: str) -> list[dict]:
-        """The checks of `rule` that were judged: a figure was found (a rule with too few
-        served rows to judge reports no value)."""
+        """The checks of `rule` that were judged on served traffic: ok or fired, never
+        not_judged (too few served rows, nothing logged for it); in a summary written before
+        checks had a status, those with a figure."""
         return [
             check
             for check in self.checks
-            if check.get("rule") == rule and isinstance(check.get("value"), int | float)
+            if check.get("rule") == rule
+            and (
+                check["status"] in ("ok", "fired")
+                if "status" in check
+                else isinstance(check.get("value"), int | float)
+            )
         ]
 
 

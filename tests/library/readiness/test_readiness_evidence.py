@@ -44,8 +44,10 @@ def summary(checks: list[dict], at: str = "2026-05-30T05:00:00+00:00") -> str:
 
 
 def check(rule: str, subject: str, value: float | None, detail: str = "seen") -> dict:
-    return {"rule": rule, "subject": subject, "value": value, "limit": 1, "fired": False,
-            "detail": detail}  # fmt: skip
+    """A check as the monitor writes it: judged (ok) with a value, else not judged."""
+    status, reason = ("ok", None) if value is not None else ("not_judged", "too few rows")
+    return {"rule": rule, "subject": subject, "status": status, "value": value, "limit": 1,
+            "fired": False, "detail": detail, "reason": reason}  # fmt: skip
 
 
 def test_every_item_quotes_the_papers_test():
@@ -140,6 +142,19 @@ def test_quality_on_served_data_is_not_earned_by_prediction_drift(tmp_path):
     assert line_of(score, "monitoring-7").points == 0
     assert "joined with the labels that arrive later" in line_of(score, "monitoring-7").to_earn
     assert line_of(score, "model-2").points == 0
+
+
+def test_a_summary_written_before_checks_had_a_status_counts_the_checks_with_a_figure(tmp_path):
+    earlier = [
+        {"rule": "latency", "subject": "p99", "value": 80.0, "fired": False, "detail": "p99 80"},
+        {"rule": "schema", "subject": "served rows", "value": None, "fired": False, "detail": ""},
+    ]
+    root = repository(tmp_path, {SUMMARY: summary(earlier)})
+
+    score = compute(root, 90, TODAY)
+
+    assert line_of(score, "monitoring-6").points == 0.5
+    assert line_of(score, "monitoring-2").points == 0
 
 
 def test_a_summary_that_is_not_the_monitors_is_named(tmp_path):
