@@ -22,8 +22,9 @@ def prediction_table(
     return table.sort_values("abs_error", ascending=False, kind="stable")
 
 
-def evaluation_figure(task: str, label: pd.Series, score: np.ndarray):
-    """ROC and precision-recall curves (classification), or predicted vs actual and residuals."""
+def evaluation_figure(task: str, label: pd.Series, score: np.ndarray, point=None):
+    """ROC and precision-recall curves (classification; the operating point `point` marked on
+    the latter), or predicted vs actual and residuals."""
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
     from sklearn import metrics as sk
 
@@ -36,6 +37,15 @@ def evaluation_figure(task: str, label: pd.Series, score: np.ndarray):
         left.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC curve")
         precision, recall, _ = sk.precision_recall_curve(label, score)
         right.plot(recall, precision)
+        if point is not None:
+            right.plot([point.recall], [point.precision], marker="o", color="crimson")
+            right.annotate(
+                f"threshold {point.threshold:.3f}\n{point.policy}",
+                (point.recall, point.precision),
+                textcoords="offset points",
+                xytext=(8, 8),
+                fontsize=8,
+            )
         right.set(xlabel="recall", ylabel="precision", title="precision-recall curve")
     else:
         left.scatter(label, score, s=4, alpha=0.4)

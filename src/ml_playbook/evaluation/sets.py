@@ -99,10 +99,11 @@ def score_sets(project, model, names: Sequence[str] | None = None) -> list[SetSc
     return [score_set(project, model, spec) for spec in select(project.params.test_sets, names)]
 
 
-def metrics_document(results: Sequence[SetScores], baseline=None) -> dict:
+def metrics_document(results: Sequence[SetScores], baseline=None, operating_point=None) -> dict:
     """reports/metrics.json: the primary set's metrics at the top (what the registry gate and
-    `dvc metrics diff` read), every set under `sets`, and — given `(description, results)` —
-    the baseline's on the same sets under `baseline`."""
+    `dvc metrics diff` read), every set under `sets`, — given `(description, results)` — the
+    baseline's on the same sets under `baseline`, and the chosen threshold with its figures
+    under `operating_point`."""
     primary = results[0]
     document = {
         "rows": primary.rows,
@@ -115,13 +116,16 @@ def metrics_document(results: Sequence[SetScores], baseline=None) -> dict:
             "model": description,
             "sets": {result.spec.name: result.metrics for result in scored},
         }
+    if operating_point is not None:
+        document["operating_point"] = operating_point.as_dict()
     return document
 
 
 def logged_metrics(document: dict) -> dict[str, float]:
     """The metrics a run logs to the registry from reports/metrics.json: the primary set's under
     their own names, each set's as `<set>.<metric>` (and `<set>.rows`), the baseline's as
-    `baseline.<set>.<metric>`."""
+    `baseline.<set>.<metric>`, the operating point's as `operating_point.threshold` (and its
+    precision, recall and flagged_share)."""
     flat = {
         name: value
         for name, value in document.items()
@@ -131,4 +135,8 @@ def logged_metrics(document: dict) -> dict[str, float]:
         flat.update({f"{set_name}.{name}": value for name, value in values.items()})
     for set_name, values in document.get("baseline", {}).get("sets", {}).items():
         flat.update({f"baseline.{set_name}.{name}": value for name, value in values.items()})
+    point = document.get("operating_point", {})
+    flat.update(
+        {f"operating_point.{name}": value for name, value in point.items() if name != "policy"}
+    )
     return flat

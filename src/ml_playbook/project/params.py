@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from ..conventions import SQL_DIALECTS
-from ..modeling.metrics import STANDARD, TASKS
+from ..modeling.metrics import CLASSIFICATION, STANDARD, TASKS
 from . import paths
 
 # The engines sql/profiles.yml has a target for: dbt-duckdb comes with the library, the others
@@ -161,9 +161,34 @@ class InclusionParams(Section):
     min_class_rows: Annotated[int, Field(ge=1)] = 10
 
 
+class OperatingPointParams(Section):
+    """How `evaluate` chooses the decision threshold on the primary test set (classification),
+    exactly one of: `top_share` (capacity: flag this share of rows, the most likely first; 0.1 =
+    the 10% a team can act on), `cost_ratio` (a missed positive costs this many false alarms:
+    the threshold of least total cost), `min_precision` (the most recall at this precision at
+    least), `min_recall` (the most precision at this recall at least)."""
+
+    top_share: Annotated[float, Field(gt=0, lt=1)] | None = None
+    cost_ratio: Annotated[float, Field(gt=0)] | None = None
+    min_precision: Annotated[float, Field(gt=0, le=1)] | None = None
+    min_recall: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_policy(self) -> "OperatingPointParams":
+        chosen = [name for name, value in self if value is not None]
+        if len(chosen) != 1:
+            raise ValueError(
+                "give exactly one of top_share, cost_ratio, min_precision, min_recall"
+                + (f" (got {', '.join(chosen)})" if chosen else "")
+            )
+        return self
+
+
 class EvaluateParams(Section):
     primary_metric: str
+    # The decision threshold when no operating_point policy chooses one.
     threshold: Annotated[float, Field(gt=0, lt=1)] = 0.5
+    operating_point: OperatingPointParams | None = None
     # A slice with fewer rows is reported with a warning: too few to trust its metrics.
     min_slice_rows: Annotated[int, Field(ge=1)] = 30
     slice_gate: SliceGateParams | None = None
@@ -346,6 +371,15 @@ class PipelineParams(Section):
                     f"{setting} '{metric}' is not a {self.task} metric; use one of "
                     f"{', '.join(known)}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _operating_point_is_for_classification(self) -> "PipelineParams":
+        if self.evaluate.operating_point is not None and self.task != CLASSIFICATION:
+            raise ValueError(
+                "evaluate.operating_point chooses a decision threshold: only for "
+                "binary_classification; remove it"
+            )
         return self
 
     @model_validator(mode="after")

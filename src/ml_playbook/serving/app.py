@@ -91,6 +91,9 @@ def create_app(
             "model": {"name": served.name, "version": served.version, "alias": served.alias},
             "predictions": scores,
         }
+        if served.threshold is not None:  # the version's own, chosen by `evaluate`
+            content["decisions"] = [int(score >= served.threshold) for score in scores]
+            content["threshold"] = served.threshold
         return Response(
             json.dumps(content),
             media_type="application/json",

@@ -98,3 +98,7 @@ class ServedModel(BaseModel):
 class PredictResponse(BaseModel):
     model: ServedModel
     predictions: list[float]
+    # Classification, when the served version records its decision threshold: 1 where the
+    # prediction reaches it (act on this row), 0 elsewhere.
+    decisions: list[int] | None = None
+    threshold: float | None = None

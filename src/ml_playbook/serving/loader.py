@@ -21,6 +21,9 @@ class LoadedModel:
     model: Any
     # Each categorical feature's values the model knows (read once, when it is loaded).
     categories: dict[str, list[str]] = field(default_factory=dict)
+    # The decision threshold `evaluate` chose for this version (its recorded
+    # operating_point.threshold); None for regression or a version recorded without one.
+    threshold: float | None = None
 
 
 def resolve(registry, name: str, alias: str | None, version: str | None) -> str:
@@ -45,7 +48,15 @@ def load(registry, name: str, alias: str | None, version: str) -> LoadedModel:
 
     model = registry.load(name, version)
     categories = known_categories(model)  # not per request: every request is checked against them
-    return LoadedModel(name=name, version=version, alias=alias, model=model, categories=categories)
+    threshold = registry.version(name, version).metrics.get("operating_point.threshold")
+    return LoadedModel(
+        name=name,
+        version=version,
+        alias=alias,
+        model=model,
+        categories=categories,
+        threshold=None if threshold is None else float(threshold),
+    )
 
 
 class ModelSlot:

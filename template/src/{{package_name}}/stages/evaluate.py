@@ -9,13 +9,17 @@ from ml_playbook.stage import console, load_model, outputs, read_parquet, step
 
 def run(project) -> None:
     """Metrics on every test set and per slice; plots and predictions."""
-    from ml_playbook.evaluation import figures, sets, slices
+    from ml_playbook.evaluation import figures, operating_point, sets, slices
     from ml_playbook.evaluation.baseline import fit_baseline
 
     params = project.params
     names = ", ".join(spec.name for spec in params.test_sets)
     with step(f"evaluate on the test sets ({names})"):
-        scored = sets.score_sets(project, load_model(project.root, MODEL))
+        model = load_model(project.root, MODEL)
+        # The decision threshold, chosen on the primary set by evaluate.operating_point; the
+        # metrics of yes/no decisions (precision, recall, ...) are then computed at it.
+        point, project = operating_point.for_project(project, sets.score_sets(project, model)[0])
+        scored = sets.score_sets(project, model)
         primary = scored[0]  # the set the registry gate reads
         baseline = fit_baseline(project, read_parquet(project.root, TRAINING_SET, "split"))
         baseline_scored = sets.score_sets(project, baseline.model)
@@ -23,12 +27,12 @@ def run(project) -> None:
         with outputs(project.root, METRICS, EVALUATION_REPORT) as out:
             out.json(
                 METRICS,
-                sets.metrics_document(scored, (baseline.description, baseline_scored)),
+                sets.metrics_document(scored, (baseline.description, baseline_scored), point),
             )
             out.json(EVALUATION_REPORT / "slices.json", by_slice.to_dict(orient="records"))
             out.figure(
                 EVALUATION_REPORT / "evaluation.png",
-                figures.evaluation_figure(params.task, primary.label, primary.scores),
+                figures.evaluation_figure(params.task, primary.label, primary.scores, point),
             )
             out.parquet(
                 EVALUATION_REPORT / "predictions.parquet",
@@ -36,6 +40,11 @@ def run(project) -> None:
                     primary.frame, primary.label, primary.scores, params.data.keys
                 ),
             )
+    if point is not None:
+        console().print(
+            f"  operating point: threshold {point.threshold:.4f} by {point.policy}: precision "
+            f"{point.precision:.3f}, recall {point.recall:.3f}, {point.flagged_share:.1%} flagged"
+        )
     console().print(f"  baseline: {baseline.description}")
     for result, simple in zip(scored, baseline_scored, strict=True):
         console().print(f"  [bold]{result.spec.name}[/bold] ({result.rows} rows)   model  baseline")
