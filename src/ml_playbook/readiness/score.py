@@ -11,6 +11,7 @@ from . import evidence
 from .rubric import ITEMS, SECTIONS, Item, band
 
 MONITOR_DIR = Path("reports/monitoring")  # params.yaml monitor.report_dir, unless told
+RECORDS = "listed in docs/readiness/records.yml"
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def _automated(item: Item, repository: _Repository) -> tuple[tuple | None, list[
         return (1.0, [f"{name}: params.yaml is reviewed by {' '.join(owners)}"]), []
     if kind == "baseline" and (compared := evidence.baseline_comparison(root, repository.metric)):
         ci = evidence.ci_running_pipeline(root)
-        run = f"the pipeline {ci} runs writes it" if ci else "no CI runs the pipeline"
+        run = f"written by the pipeline, which {ci} runs" if ci else "no CI runs the pipeline"
         return (1.0 if ci else 0.5, [compared, run]), []
     if kind == "monitor":
         return _monitored(item, repository)
@@ -159,8 +160,11 @@ def _to_earn(item: Item, points: float, automated: bool) -> str:
         if item.kind == "test":
             return f"{item.earn}, marked {item.id} and run by CI"
         if item.kind == "record":
-            return f"{item.earn} and listed in docs/readiness/records.yml (half a point)"
-        return f"{item.earn}; or a dated write-up in docs/readiness/records.yml (half a point)"
+            return (
+                f"{item.earn}, {RECORDS} (half a point: nothing in this project shows it "
+                "automatically yet)"
+            )
+        return f"{item.earn}; or {item.by_hand or 'a dated write-up'}, {RECORDS} (half a point)"
     if item.kind == "record":
         return "nothing in this project can show it automatically yet: the write-up is the most"
     if not automated:  # a write-up: the item's own evidence would make it 1
