@@ -25,21 +25,18 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
         ] = False,
         params: ParamsOption = None,
     ) -> None:
-        """The ML Test Score (Breck et al., 2017) from evidence in the repository.
-
-        Each of the 28 items is printed with the paper's words for its test, its points (1
-        automated, 0.5 done by hand or not re-run, 0 not done) and the evidence found; an item
-        not earned says what would earn it, and evidence found that does not show what the
-        paper's test means is listed as not counted, with why. Evidence: tests marked
-        @pytest.mark.readiness("<item>") that CI runs (for what a test can show); the monitor's
-        summary of served traffic (monitor.report_dir) for what only production shows; the
-        baseline section of reports/metrics.json; CODEOWNERS; scheduled CI jobs; dated write-ups
-        in docs/readiness/records.yml (half a point). Then the section sums and the final score
-        (the lowest section). Writes reports/readiness/ (readiness.json, index.html).
-
-        Exit 0 at or above the floor; 1 below it, or when the evidence cannot be read (a marker
-        naming no item, a bad record or summary: one line naming the file).
-        """
+        """The ML Test Score (Breck et al., 2017) from evidence in the repository: each of the
+        28 items with the paper's words for its test, its points (1 automated, 0.5 done by hand
+        or not re-run, 0 not done) and the evidence found; an item not earned says what would
+        earn it, and what was found but does not show what the paper's test means is listed as
+        not counted, with why. Evidence: tests marked @pytest.mark.readiness("<item>") that CI
+        runs, for what a test can show; the monitor's summary of served traffic
+        (monitor.report_dir), for what only production shows; the baseline section of
+        reports/metrics.json; CODEOWNERS; scheduled CI jobs; dated write-ups in
+        docs/readiness/records.yml (half a point). Then the section sums and the final score
+        (the lowest section); writes reports/readiness/ (readiness.json, index.html). Exit 0 at
+        or above the floor; 1 below it, or when the evidence cannot be read (a marker naming no
+        item, a bad record or summary: one line naming the file)."""
         from ..readiness import report, rubric, score
 
         if list_items:
