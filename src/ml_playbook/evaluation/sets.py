@@ -99,11 +99,14 @@ def score_sets(project, model, names: Sequence[str] | None = None) -> list[SetSc
     return [score_set(project, model, spec) for spec in select(project.params.test_sets, names)]
 
 
-def metrics_document(results: Sequence[SetScores], baseline=None, operating_point=None) -> dict:
+def metrics_document(
+    results: Sequence[SetScores], baseline=None, operating_point=None, gates=None
+) -> dict:
     """reports/metrics.json: the primary set's metrics at the top (what the registry gate and
     `dvc metrics diff` read), every set under `sets`, — given `(description, results)` — the
-    baseline's on the same sets under `baseline`, and the chosen threshold with its figures
-    under `operating_point`."""
+    baseline's on the same sets under `baseline`, the chosen threshold with its figures under
+    `operating_point`, and the slice and inclusion gates' verdicts (gate_verdicts.summary)
+    under `gates`."""
     primary = results[0]
     document = {
         "rows": primary.rows,
@@ -118,6 +121,8 @@ def metrics_document(results: Sequence[SetScores], baseline=None, operating_poin
         }
     if operating_point is not None:
         document["operating_point"] = operating_point.as_dict()
+    if gates is not None:
+        document["gates"] = gates
     return document
 
 
@@ -125,7 +130,8 @@ def logged_metrics(document: dict) -> dict[str, float]:
     """The metrics a run logs to the registry from reports/metrics.json: the primary set's under
     their own names, each set's as `<set>.<metric>` (and `<set>.rows`), the baseline's as
     `baseline.<set>.<metric>`, the operating point's as `operating_point.threshold` (and its
-    precision, recall and flagged_share)."""
+    precision, recall and flagged_share), the gates' counts as `gates.failed` (and passed,
+    not_judged)."""
     flat = {
         name: value
         for name, value in document.items()
@@ -135,6 +141,14 @@ def logged_metrics(document: dict) -> dict[str, float]:
         flat.update({f"{set_name}.{name}": value for name, value in values.items()})
     for set_name, values in document.get("baseline", {}).get("sets", {}).items():
         flat.update({f"baseline.{set_name}.{name}": value for name, value in values.items()})
+    gates = document.get("gates", {})
+    flat.update(
+        {
+            f"gates.{name}": gates[name]
+            for name in ("passed", "failed", "not_judged")
+            if name in gates
+        }
+    )
     point = document.get("operating_point", {})
     flat.update(
         {f"operating_point.{name}": value for name, value in point.items() if name != "policy"}

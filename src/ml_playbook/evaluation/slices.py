@@ -8,7 +8,8 @@ quartiles, so `tenure_months` slices as four ranges rather than one slice per mo
 
 Two gates read the same groups, judging only those with enough rows (and, for classification,
 enough of each class) to trust: `evaluate.slice_gate` (every slice reaches a floor) and
-`evaluate.inclusion` (a metric differs across sensitive groups by at most a bound).
+`evaluate.inclusion` (a metric differs across sensitive groups by at most a bound); their
+verdicts, with uncertainty, are gate_verdicts'.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -62,7 +63,7 @@ def slice_labels(
     return groups.astype(str)
 
 
-def _groups(project, result: SetScores, name: str):
+def groups_of(project, result: SetScores, name: str):
     """(value, row positions) of each group of slice `name` in a scored set, in order."""
     keys = slice_labels(
         result.frame, name, project.extensions.slices, f"test set '{result.spec.name}'"
@@ -79,7 +80,7 @@ def slice_table(project, result: SetScores, min_rows: int | None = None) -> pd.D
     scores = pd.Series(result.scores)
     rows = []
     for name in result.spec.slices:
-        for value, index in _groups(project, result, name):
+        for value, index in groups_of(project, result, name):
             count = len(index)
             values = defined_metrics(
                 project.metrics, label[index], scores[index].to_numpy(), evaluate.threshold
@@ -136,7 +137,7 @@ def judged_groups(
     label = result.label.reset_index(drop=True)
     scores = pd.Series(result.scores)
     groups = []
-    for value, index in _groups(project, result, name):
+    for value, index in groups_of(project, result, name):
         values = defined_metrics(
             {metric: project.metrics[metric]},
             label[index],
@@ -153,7 +154,7 @@ def judged_groups(
     return groups
 
 
-def _metric(project, chosen: str | None, setting: str) -> tuple[str, bool]:
+def gate_metric(project, chosen: str | None, setting: str) -> tuple[str, bool]:
     """The gate's metric (default: the primary one) and whether lower is better."""
     params = project.params
     name = chosen or params.evaluate.primary_metric
@@ -163,77 +164,3 @@ def _metric(project, chosen: str | None, setting: str) -> tuple[str, bool]:
             f"{', '.join(project.metrics)}"
         )
     return name, project.metrics[name].lower_is_better
-
-
-def slice_gate_failures(project, results: Sequence[SetScores]) -> list[str]:
-    """One line per trusted slice that misses evaluate.slice_gate.floor (none when unset)."""
-    gate = project.params.evaluate.slice_gate
-    if gate is None:
-        return []
-    metric, lower = _metric(project, gate.metric, "evaluate.slice_gate")
-    bound = "ceiling" if lower else "floor"
-    failures = []
-    for result in results:
-        for name in result.spec.slices:
-            for group in judged_groups(project, result, name, metric, gate.min_class_rows):
-                if not group.trusted:
-                    continue
-                if group.score > gate.floor if lower else group.score < gate.floor:
-                    failures.append(
-                        f"{group.set}: slice {name}={group.value} ({group.rows} rows): {metric} "
-                        f"{group.score:.4f} misses the {bound} {gate.floor:g} "
-                        "(evaluate.slice_gate in params.yaml)"
-                    )
-    return failures
-
-
-def inclusion_gaps(project, results: Sequence[SetScores]) -> list[tuple[Group, Group]]:
-    """(worst, best) trusted group per set and sensitive column (or registered slice) of
-    evaluate.inclusion."""
-    gate = project.params.evaluate.inclusion
-    if gate is None:
-        return []
-    metric, lower = _metric(project, gate.metric, "evaluate.inclusion")
-    registered = project.extensions.slices
-
-    def has(result: SetScores, name: str) -> bool:
-        return name in registered or name in result.frame.columns
-
-    absent = [name for name in gate.columns if not any(has(r, name) for r in results)]
-    if absent:
-        raise ProjectError(
-            f"params.yaml evaluate.inclusion.columns: no test set has {', '.join(absent)}, and "
-            "extend.py registers no slice of that name"
-        )
-    pairs = []
-    for result in results:
-        for name in (name for name in gate.columns if has(result, name)):
-            groups = judged_groups(project, result, name, metric, gate.min_class_rows)
-            trusted = sorted((g for g in groups if g.trusted), key=lambda g: g.score)
-            if len(trusted) >= 2:
-                worst, best = (trusted[-1], trusted[0]) if lower else (trusted[0], trusted[-1])
-                pairs.append((worst, best))
-    return pairs
-
-
-def inclusion_failures(project, results: Sequence[SetScores]) -> list[str]:
-    """One line per set and sensitive column whose groups differ by more than the bound."""
-    evaluate = project.params.evaluate
-    gate = evaluate.inclusion
-    failures = []
-    for worst, best in inclusion_gaps(project, results):
-        gap = abs(best.score - worst.score)
-        if gap > gate.max_gap:
-            failures.append(
-                f"{worst.set}: {gate.metric or evaluate.primary_metric} differs by "
-                f"{gap:.4f} across {worst.column} ({worst.value} {worst.score:.4f}, "
-                f"{best.value} {best.score:.4f}), more than evaluate.inclusion.max_gap "
-                f"{gate.max_gap:g}"
-            )
-    return failures
-
-
-def gate_failures(project, results: Sequence[SetScores]) -> list[str]:
-    """Every slice-quality and inclusion problem, one line each: the step that scores the
-    sets fails on any."""
-    return slice_gate_failures(project, results) + inclusion_failures(project, results)

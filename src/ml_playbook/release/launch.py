@@ -1,7 +1,8 @@
 """The launch criteria (params.yaml `launch`), judged on the metrics a version was registered
-with: each floor of `launch.floors` reached on its test set, and the baseline (a one-feature
-model evaluated beside every model) beaten by `launch.baseline_margin` on every test set where
-the primary metric is defined. `register` makes no champion that misses them, the first model
+with: each floor of `launch.floors` reached on its test set, no failed verdict of the slice
+and inclusion gates (evaluation.gate_verdicts), and the baseline (a one-feature model evaluated
+beside every model) beaten by `launch.baseline_margin` on every test set where the primary
+metric is defined. `register` makes no champion that misses them, the first model
 included; `release promote` refuses it unless --force with --reason, which is recorded."""
 
 from collections.abc import Mapping
@@ -23,6 +24,18 @@ def shortfalls(project, metrics: Mapping[str, float]) -> list[str]:
             problems.append(
                 f"{set_name} {name} {value:.4f} is {'above the ceiling' if lower else 'below the floor'} "
                 f"launch.floors.{set_name} ({floor:g})"
+            )
+    if params.evaluate.slice_gate is not None or params.evaluate.inclusion is not None:
+        failed = metrics.get("gates.failed")
+        if failed is None:
+            problems.append(
+                "no verdicts of evaluate.slice_gate / evaluate.inclusion on record: run `dvc "
+                "repro evaluate`, then register again"
+            )
+        elif failed:
+            problems.append(
+                f"{int(failed)} slice or inclusion gate verdict(s) failed (reports/metrics.json "
+                "`gates`)"
             )
     margin = params.launch.baseline_margin
     for spec in params.test_sets:

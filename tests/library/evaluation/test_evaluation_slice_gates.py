@@ -1,20 +1,24 @@
-"""The gates on groups of the test sets: quality on every slice the team can trust, and no
-sensitive group — a column, or a slice the project registers — served much worse than
-another."""
+"""The gates on groups of the test sets, judged with their uncertainty: quality on every slice
+the team can trust (a slice fails only when its whole bootstrap interval misses the floor), and
+no sensitive group — a column, or a slice the project registers — served much worse than
+another (the gap's whole interval above max_gap). Too few rows is "not judged", with why."""
 
 import numpy as np
 import pytest
 
 from ml_playbook.errors import ProjectError
-from ml_playbook.evaluation.sets import SetScores
-from ml_playbook.evaluation.slices import (
-    gate_failures,
-    inclusion_failures,
-    inclusion_gaps,
-    judged_groups,
-    slice_gate_failures,
-    slice_labels,
+from ml_playbook.evaluation import gate_verdicts
+from ml_playbook.evaluation.gate_verdicts import (
+    FAILED,
+    NOT_JUDGED,
+    PASSED,
+    inclusion_verdicts,
+    slice_verdicts,
+    summary,
+    verdicts,
 )
+from ml_playbook.evaluation.sets import SetScores
+from ml_playbook.evaluation.slices import slice_labels
 from ml_playbook.modeling.metrics import CLASSIFICATION
 from ml_playbook.project.params import InclusionParams, SliceGateParams
 from tests.library.evaluation.conftest import ON_CLASSIFICATION
@@ -31,6 +35,12 @@ GATES = {
         InclusionParams(columns=["country"], max_gap=1.0),
     ),
 }
+
+
+@pytest.fixture(autouse=True)
+def fewer_resamples(monkeypatch):
+    """Wider intervals, the same verdicts here: the groups served badly are far off."""
+    monkeypatch.setattr(gate_verdicts, "RESAMPLES", 40)
 
 
 @pytest.fixture
@@ -59,39 +69,55 @@ def served_worse(project, result: SetScores, name: str, value: str) -> SetScores
     return SetScores(result.spec, result.frame, result.label, scores, result.metrics)
 
 
-def test_every_slice_large_enough_to_trust_reaches_the_quality_floor(gated, scored):
-    gate = gated.params.evaluate.slice_gate
-    metric = gated.params.evaluate.primary_metric
+def by_subject(found) -> dict:
+    return {verdict.subject: verdict for verdict in found}
 
-    judged = [
-        group
-        for result in scored
-        for name in result.spec.slices
-        for group in judged_groups(gated, result, name, metric, gate.min_class_rows)
-        if group.trusted
-    ]
-    failures = slice_gate_failures(gated, scored)
 
+def test_every_slice_large_enough_to_trust_passes_with_its_interval(gated, scored):
+    found = slice_verdicts(gated, scored)
+
+    judged = [v for v in found if v.status != NOT_JUDGED]
     assert judged, "no slice has enough rows to judge: the gate would prove nothing"
-    assert failures == []
-    assert gate_failures(gated, scored) == []
+    assert [v for v in found if v.status == FAILED] == []
+    assert all(v.low <= v.estimate <= v.high for v in judged)
+    assert summary(verdicts(gated, scored))["failed"] == 0
 
 
 def test_no_gate_set_judges_nothing(trained_project, scored):
     primary = served_worse(trained_project, scored[0], "plan", "basic")
 
-    assert gate_failures(trained_project, [primary]) == []
+    assert verdicts(trained_project, [primary]) == []
 
 
-def test_a_slice_served_badly_trips_the_gate_and_is_named(gated, scored):
+def test_a_slice_served_badly_fails_and_is_named(gated, scored):
     primary, *others = scored
 
-    failures = slice_gate_failures(gated, [served_worse(gated, primary, "plan", "basic"), *others])
+    found = by_subject(
+        slice_verdicts(gated, [served_worse(gated, primary, "plan", "basic"), *others])
+    )
 
-    assert any("eval: slice plan=basic (420 rows)" in line for line in failures), failures
-    assert all("evaluate.slice_gate in params.yaml" in line for line in failures)
-    bound = "floor" if gated.params.task == CLASSIFICATION else "ceiling"
-    assert all(f"misses the {bound}" in line for line in failures)
+    failed = found["plan=basic"]
+    assert (failed.status, failed.set, failed.gate) == (FAILED, "eval", "slice_gate")
+    if gated.params.task == CLASSIFICATION:
+        assert failed.high < failed.bound  # the whole interval below the floor
+    else:
+        assert failed.low > failed.bound  # the whole interval above the ceiling
+
+
+def test_a_slice_whose_interval_reaches_the_floor_is_not_failed(gated, scored):
+    # Given a floor between the worst slice's estimate and the top of its interval
+    found = [v for v in slice_verdicts(gated, scored) if v.status == PASSED]
+    lower = gated.params.task != CLASSIFICATION
+    worst = max(found, key=lambda v: v.estimate) if lower else min(found, key=lambda v: v.estimate)
+    floor = (worst.estimate + worst.low) / 2 if lower else (worst.estimate + worst.high) / 2
+    gate = gated.params.evaluate.slice_gate.model_copy(update={"floor": floor})
+
+    # When judged, then its point estimate misses the floor, yet the slice is not failed
+    verdict = by_subject(slice_verdicts(with_evaluate(gated, slice_gate=gate), scored))[
+        worst.subject
+    ]
+    assert (verdict.estimate > floor) if lower else (verdict.estimate < floor)
+    assert verdict.status == PASSED
 
 
 def test_a_registered_slice_is_gated_like_a_column(gated, scored):
@@ -100,70 +126,88 @@ def test_a_registered_slice_is_gated_like_a_column(gated, scored):
     banded = SetScores(spec, primary.frame, primary.label, primary.scores, primary.metrics)
     value = str(slice_labels(primary.frame, "tenure_band", gated.extensions.slices, "x").mode()[0])
 
-    failures = slice_gate_failures(gated, [served_worse(gated, banded, "tenure_band", value)])
+    found = by_subject(slice_verdicts(gated, [served_worse(gated, banded, "tenure_band", value)]))
 
-    assert any(f"slice tenure_band={value}" in line for line in failures), failures
+    assert found[f"tenure_band={value}"].status == FAILED
 
 
-def test_a_slice_too_small_to_trust_is_not_judged(gated, scored):
+def test_a_slice_too_small_to_trust_is_not_judged_and_says_why(gated, scored):
     primary, *others = scored
-    strict = with_evaluate(gated, min_slice_rows=len(primary.frame) + 1)
+    rows = len(primary.frame) + 1
+    strict = with_evaluate(gated, min_slice_rows=rows)
 
-    failures = slice_gate_failures(strict, [served_worse(gated, primary, "plan", "basic"), *others])
+    found = by_subject(
+        slice_verdicts(strict, [served_worse(gated, primary, "plan", "basic"), *others])
+    )
 
-    assert failures == []
+    verdict = found["plan=basic"]
+    assert verdict.status == NOT_JUDGED
+    assert verdict.reason.endswith(f"fewer than evaluate.min_slice_rows ({rows})")
+    assert (verdict.estimate, verdict.low, verdict.high) == (None, None, None)
 
 
 @ON_CLASSIFICATION
-def test_a_slice_of_one_class_has_no_ranking_metric_and_is_not_judged(gated, scored):
+def test_a_slice_of_one_class_is_not_judged_and_says_why(gated, scored):
     primary, *others = scored
     rows = (primary.frame["plan"] == "basic").to_numpy()
     label = primary.label.where(~rows, 0)  # nobody on the basic plan churns
     one_class = SetScores(primary.spec, primary.frame, label, primary.scores, primary.metrics)
 
-    failures = slice_gate_failures(gated, [one_class, *others])
+    verdict = by_subject(slice_verdicts(gated, [one_class, *others]))["plan=basic"]
 
-    assert not any("plan=basic" in line for line in failures)
+    assert verdict.status == NOT_JUDGED
+    assert verdict.reason.startswith("0 rows labelled 1, fewer than min_class_rows")
 
 
 def test_no_sensitive_group_is_served_much_worse_than_another(gated, scored):
-    gaps = inclusion_gaps(gated, scored)
-    failures = inclusion_failures(gated, scored)
+    found = inclusion_verdicts(gated, scored)
 
-    assert {worst.column for worst, _ in gaps} == set(gated.params.evaluate.inclusion.columns)
-    assert failures == []
+    assert {v.subject for v in found} == set(gated.params.evaluate.inclusion.columns)
+    assert {v.status for v in found} == {PASSED}
 
 
-def test_a_sensitive_group_served_worse_trips_the_inclusion_gate(gated, scored):
+def test_a_sensitive_group_served_worse_fails_the_inclusion_gate(gated, scored):
     primary, *others = scored
     column = gated.params.evaluate.inclusion.columns[0]
     group = str(primary.frame[column].mode()[0])
 
-    failures = inclusion_failures(gated, [served_worse(gated, primary, column, group), *others])
+    found = inclusion_verdicts(gated, [served_worse(gated, primary, column, group), *others])
 
-    assert len(failures) == 1
-    assert f"across {column} ({group} " in failures[0]
-    assert "evaluate.inclusion.max_gap" in failures[0]
-    assert gate_failures(gated, [served_worse(gated, primary, column, group)]) != []
+    (verdict,) = [v for v in found if v.set == "eval"]
+    assert (verdict.status, verdict.subject) == (FAILED, column)
+    assert verdict.low > verdict.bound
+
+
+def test_a_column_with_fewer_than_two_trusted_groups_is_not_judged(gated, scored):
+    strict = with_evaluate(gated, min_slice_rows=10**6)
+
+    found = inclusion_verdicts(strict, scored)
+
+    assert {v.status for v in found} == {NOT_JUDGED}
+    assert all("a gap needs two" in v.reason for v in found)
 
 
 def test_a_registered_slice_may_be_a_sensitive_group(gated, scored):
     inclusion = gated.params.evaluate.inclusion.model_copy(update={"columns": ["tenure_band"]})
 
-    gaps = inclusion_gaps(with_evaluate(gated, inclusion=inclusion), scored)
+    found = inclusion_verdicts(with_evaluate(gated, inclusion=inclusion), scored)
 
-    assert [worst.column for worst, _ in gaps] == ["tenure_band"]
+    assert {v.subject for v in found} == {"tenure_band"}
 
 
 def test_an_inclusion_column_no_test_set_has_is_named(gated, scored):
     inclusion = gated.params.evaluate.inclusion.model_copy(update={"columns": ["religion"]})
 
     with pytest.raises(ProjectError, match="no test set has religion, and extend.py registers"):
-        inclusion_failures(with_evaluate(gated, inclusion=inclusion), scored)
+        inclusion_verdicts(with_evaluate(gated, inclusion=inclusion), scored)
 
 
 def test_a_gate_metric_the_task_does_not_have_is_named(gated, scored):
     gate = gated.params.evaluate.slice_gate.model_copy(update={"metric": "bleu"})
 
     with pytest.raises(ProjectError, match="slice_gate.metric 'bleu' is not a"):
-        slice_gate_failures(with_evaluate(gated, slice_gate=gate), scored)
+        slice_verdicts(with_evaluate(gated, slice_gate=gate), scored)
+
+
+def test_the_same_seed_gives_the_same_verdicts(gated, scored):
+    assert verdicts(gated, scored) == verdicts(gated, scored)

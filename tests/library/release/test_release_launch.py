@@ -131,3 +131,21 @@ def test_the_launch_section_is_optional(tmp_path):
     project = write_project(tmp_path / "p")
 
     assert (project.params.launch.floors, project.params.launch.baseline_margin) == ({}, 0.0)
+
+
+def test_a_failed_slice_or_inclusion_verdict_keeps_a_model_from_champion(trained_project, tmp_path):
+    # Given a project whose evaluate judges a slice gate
+    slice_gate = {"floor": 0.0 if trained_project.primary_metric.lower_is_better else 0.5}
+    evaluate = {**params_dict(trained_project.params.task)["evaluate"], "slice_gate": slice_gate}
+    project = copy_project(trained_project, tmp_path / "p", evaluate=evaluate)
+    recorded = candidate(project, trained_model(project)).metrics
+
+    # Then a record without verdicts is not judged as passing, and a failed one is named
+    assert shortfalls(project, recorded) == [
+        "no verdicts of evaluate.slice_gate / evaluate.inclusion on record: run `dvc repro "
+        "evaluate`, then register again"
+    ]
+    assert shortfalls(project, {**recorded, "gates.failed": 0}) == []
+    assert shortfalls(project, {**recorded, "gates.failed": 2}) == [
+        "2 slice or inclusion gate verdict(s) failed (reports/metrics.json `gates`)"
+    ]

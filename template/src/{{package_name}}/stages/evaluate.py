@@ -9,7 +9,7 @@ from ml_playbook.stage import console, load_model, outputs, read_parquet, step
 
 def run(project) -> None:
     """Metrics on every test set and per slice; plots and predictions."""
-    from ml_playbook.evaluation import figures, operating_point, sets, slices
+    from ml_playbook.evaluation import figures, gate_verdicts, operating_point, sets, slices
     from ml_playbook.evaluation.baseline import fit_baseline
 
     params = project.params
@@ -24,10 +24,16 @@ def run(project) -> None:
         baseline = fit_baseline(project, read_parquet(project.root, TRAINING_SET, "split"))
         baseline_scored = sets.score_sets(project, baseline.model)
         by_slice = slices.all_slices(project, scored)
+        gates = gate_verdicts.verdicts(project, scored)
         with outputs(project.root, METRICS, EVALUATION_REPORT) as out:
             out.json(
                 METRICS,
-                sets.metrics_document(scored, (baseline.description, baseline_scored), point),
+                sets.metrics_document(
+                    scored,
+                    (baseline.description, baseline_scored),
+                    point,
+                    gate_verdicts.summary(gates),
+                ),
             )
             out.json(EVALUATION_REPORT / "slices.json", by_slice.to_dict(orient="records"))
             out.figure(
@@ -54,3 +60,14 @@ def run(project) -> None:
             console().print(f"  {name:>18}: {value:.4f}  {shown:>8}")
     for line in slices.small_slices(by_slice):
         console().print(f"  [yellow]warning:[/yellow] {line}")
+    for verdict in gates:
+        if verdict.status != gate_verdicts.PASSED:
+            why = verdict.reason or f"interval {verdict.low:.4f} to {verdict.high:.4f}"
+            console().print(
+                f"  {verdict.gate} {verdict.set} {verdict.subject}: {verdict.status} ({why})"
+            )
+    counts = gate_verdicts.summary(gates)
+    console().print(
+        f"  gates: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['not_judged']} not judged"
+    )
