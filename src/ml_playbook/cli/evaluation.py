@@ -119,8 +119,9 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
         models: Annotated[
             list[str],
             typer.Argument(
-                help="the baseline first, then one or more candidates: files or registry "
-                "references (champion, v3, champion@2025-01-31)"
+                help="the reference model first, then one or more candidates: files, registry "
+                "references (champion, v3, champion@2025-01-31), or `baseline` (the one-feature "
+                "model of the launch criteria)"
             ),
         ],
         metric: Annotated[
@@ -198,6 +199,7 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
                 ]
         table = pd.DataFrame(rows)
         columns = ["model", "test_set", "metric", "baseline", "candidate", "delta", "low", "high"]
+        typer.echo(f"each candidate against {baseline.reference.label}")
         echo_frame(table[[*columns, "verdict"]])
         (folder / "comparison.json").write_text(json.dumps(rows, indent=2) + "\n")
         page = reports.write_page(project.root, "compare", "Model comparison", parts)

@@ -8,12 +8,14 @@ way a person would name it.
     v3, 3                         version 3 of the project's registered model
     models:/name/3, models:/name@alias, runs:/id/model
                                   the registry's own address of a model
+    baseline                      the one-feature model the launch criteria compare with,
+                                  fitted on the training set now (evaluation.baseline)
 
 A registry version is loaded in this environment; its logged requirements say what it was
 trained with (docs/process.md, question 23, says what to do when they no longer install).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ProjectError
@@ -21,6 +23,7 @@ from ..registry import CHAMPION, RegistryError, open_registry
 from ..registry.moves import champion_on, parse_moment, version_number
 
 DATED = "@"  # alias@date: the version the alias pointed at on that date
+BASELINE = "baseline"
 MODEL_SUFFIXES = {".joblib", ".pkl", ".skops"}
 
 
@@ -35,6 +38,7 @@ class Reference:
     name: str | None = None  # the registered model, for a version or an alias
     version: str | None = None
     alias: str | None = None
+    baseline: bool = False  # the baseline, fitted on the training set when loaded
 
     @property
     def label(self) -> str:
@@ -58,6 +62,8 @@ def resolve(project, text: str, registry=None) -> Reference:
         raise ProjectError("an empty model reference: give a file, an alias or a version")
     if text.startswith(("models:/", "runs:/")):
         return Reference(text, uri=text)
+    if text == BASELINE:
+        return Reference(text, baseline=True)
     for candidate in (project.root / text, Path(text)):
         if candidate.is_file():
             return Reference(text, path=candidate.resolve())
@@ -103,6 +109,15 @@ def load(project, text: str, registry=None) -> LoadedReference:
     """The model `text` names, loaded; a reference the registry does not know is one line
     starting `cannot load <reference>`."""
     reference = resolve(project, text, registry)
+    if reference.baseline:
+        from ..project.paths import TRAINING_SET
+        from ..stage import read_parquet
+        from .baseline import fit_baseline
+
+        fitted = fit_baseline(project, read_parquet(project.root, TRAINING_SET, "split"))
+        return LoadedReference(
+            replace(reference, text=f"baseline: {fitted.description}"), fitted.model
+        )
     if reference.path is not None:
         from ..stage import load_model
 

@@ -133,3 +133,16 @@ def test_compare_needs_two_models(writable):
 
     assert result.exit_code == 1
     assert "at least one candidate" in result.output
+
+
+@ON_REGRESSION
+def test_eval_compare_takes_the_baseline_as_a_model(two_sets):
+    # When the trained model is compared with the baseline of the launch criteria
+    result = invoke(two_sets, "eval", "compare", "baseline", MODEL.as_posix(), "--resamples", "50")
+
+    # Then the baseline is named by what it is, and the model is better on the hold-out
+    assert result.exit_code == 0, result.output
+    rows = json.loads((two_sets.root / "reports/analysis/compare/comparison.json").read_text())
+    eval_row = next(row for row in rows if row["test_set"] == "eval")
+    assert eval_row["verdict"] == "better", eval_row
+    assert "baseline: one feature: " in result.output
