@@ -7,7 +7,9 @@ registered by importing it.
 - SLICES: name -> function of a table returning each row's group. A test set's `slices:` in
   params.yaml may name one beside its columns.
 - MONITOR_CHECKS: functions of the monitor's view returning a Check (or several); `make monitor`
-  runs them after its own rules and alerts on them alike (docs/process.md, question 9).
+  runs them after its own rules and alerts on them alike (docs/process.md, question 9). A check
+  that cannot judge yet (too few rows, no labels) returns `Check.not_judged(rule, subject,
+  reason)`: shown with its reason, never counted as ok.
 """
 
 from ml_playbook.modeling.metrics import CLASSIFICATION, REGRESSION, Metric
