@@ -38,7 +38,13 @@ def run(project) -> None:
             out.json(EVALUATION_REPORT / "slices.json", by_slice.to_dict(orient="records"))
             out.figure(
                 EVALUATION_REPORT / "evaluation.png",
-                figures.evaluation_figure(params.task, primary.label, primary.scores, point),
+                figures.evaluation_figure(
+                    params.task,
+                    primary.label,
+                    primary.scores,
+                    point,
+                    (baseline.description, baseline_scored[0].scores),
+                ),
             )
             out.parquet(
                 EVALUATION_REPORT / "predictions.parquet",
