@@ -21,7 +21,7 @@ from ..modeling.metrics import CLASSIFICATION, compute_metric
 from . import slices
 from .sets import SetScores
 
-RESAMPLES, CONFIDENCE = 100, 0.95  # 100 draws: the stage takes seconds, not tens
+RESAMPLES, CONFIDENCE = 200, 0.95
 PASSED, FAILED, NOT_JUDGED = "passed", "failed", "not judged"
 
 
@@ -71,7 +71,7 @@ def slice_verdicts(project, results: Sequence[SetScores]) -> list[Verdict]:
                     reason = _why_not_trusted(project, result, index, group, gate.min_class_rows)
                     found.append(_not_judged("slice_gate", result, subject, gate.floor, reason))
                     continue
-                draws = [_metric_of(project, metric, result, rows) for rows in _draws(rng, index)]
+                draws = _metric_draws(project, metric, result, _draws(rng, index))
                 interval = _interval(draws)
                 if interval is None:
                     reason = f"{metric} is not defined on its resamples"
@@ -130,15 +130,18 @@ def inclusion_verdicts(project, results: Sequence[SetScores]) -> list[Verdict]:
                 found.append(_not_judged("inclusion", result, name, gate.max_gap, reason))
                 continue
             scores = [group.score for group, _ in trusted]
-            draws = []
-            for _ in range(RESAMPLES):
-                redrawn = [
-                    _metric_of(project, metric, result, rng.choice(index, len(index)))
+            per_group = np.array(
+                [
+                    [
+                        np.nan if v is None else v
+                        for v in _metric_draws(project, metric, result, _draws(rng, index))
+                    ]
                     for _, index in trusted
                 ]
-                if None not in redrawn:
-                    draws.append(max(redrawn) - min(redrawn))
-            interval = _interval(draws)
+            )  # groups x draws; each group redrawn on its own
+            defined = ~np.isnan(per_group).any(axis=0)
+            spread = per_group[:, defined].max(axis=0) - per_group[:, defined].min(axis=0)
+            interval = _interval(list(spread))
             if interval is None:
                 reason = f"{metric} is not defined on the resamples of its groups"
                 found.append(_not_judged("inclusion", result, name, gate.max_gap, reason))
@@ -185,23 +188,53 @@ def _not_judged(gate: str, result, subject: str, bound: float, reason: str) -> V
     return Verdict(gate, result.spec.name, subject, NOT_JUDGED, None, None, None, bound, reason)
 
 
-def _draws(rng, index: np.ndarray):
-    for _ in range(RESAMPLES):
-        yield rng.choice(index, len(index))
+def _draws(rng, index: np.ndarray) -> np.ndarray:
+    """RESAMPLES draws (rows) of `index`'s positions, with replacement."""
+    return rng.choice(index, (RESAMPLES, len(index)))
 
 
-def _metric_of(project, metric: str, result: SetScores, rows: np.ndarray) -> float | None:
-    label = np.asarray(result.label)[rows]
-    scores = np.asarray(result.scores)[rows]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            value = compute_metric(
-                project.metrics[metric], label, scores, project.params.evaluate.threshold
-            )
-        except ValueError:  # one class in a draw, say
-            return None
-    return float(value) if np.isfinite(value) else None
+def _metric_draws(project, metric: str, result: SetScores, draws: np.ndarray) -> list:
+    """The metric on each draw of rows (None where it is not defined, e.g. one class)."""
+    label, scores = np.asarray(result.label), np.asarray(result.scores, dtype=float)
+    chosen = project.metrics[metric]
+    fast = VECTORISED.get(chosen.function) if not chosen.keywords else None
+    if fast is not None:  # one numpy pass over every draw instead of a call per draw
+        values = fast(label[draws].astype(float), scores[draws])
+        return [float(v) if np.isfinite(v) else None for v in values]
+    found = []
+    for rows in draws:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                value = compute_metric(
+                    chosen, label[rows], scores[rows], project.params.evaluate.threshold
+                )
+            except ValueError:  # one class in a draw, say
+                value = float("nan")
+        found.append(float(value) if np.isfinite(value) else None)
+    return found
+
+
+def _roc_auc_rows(label: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """ROC AUC of each row (a draw) by the rank-sum (Mann-Whitney) identity, ties averaged;
+    NaN for a row of one class. Equal to sklearn's roc_auc_score (a test holds them equal)."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(scores, axis=1)
+    positives = label.sum(axis=1)
+    negatives = label.shape[1] - positives
+    with np.errstate(invalid="ignore", divide="ignore"):
+        auc = ((ranks * label).sum(axis=1) - positives * (positives + 1) / 2) / (
+            positives * negatives
+        )
+    return np.where((positives > 0) & (negatives > 0), auc, np.nan)
+
+
+VECTORISED = {
+    "roc_auc_score": _roc_auc_rows,
+    "root_mean_squared_error": lambda label, scores: np.sqrt(((scores - label) ** 2).mean(axis=1)),
+    "mean_absolute_error": lambda label, scores: np.abs(scores - label).mean(axis=1),
+}
 
 
 def _interval(draws: list) -> tuple[float, float] | None:

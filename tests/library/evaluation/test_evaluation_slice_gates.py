@@ -211,3 +211,21 @@ def test_a_gate_metric_the_task_does_not_have_is_named(gated, scored):
 
 def test_the_same_seed_gives_the_same_verdicts(gated, scored):
     assert verdicts(gated, scored) == verdicts(gated, scored)
+
+
+@pytest.mark.parametrize("function", sorted(gate_verdicts.VECTORISED))
+def test_each_vectorised_metric_equals_scikit_learns_on_every_draw(function):
+    from sklearn import metrics as sk
+
+    rng = np.random.default_rng(5)
+    label = (rng.random((30, 40)) < 0.3).astype(float)
+    label[0] = 0.0  # one class: not defined for ROC AUC
+    scores = np.round(rng.random((30, 40)), 1)  # ties
+
+    fast = gate_verdicts.VECTORISED[function](label, scores)
+
+    for row, value in enumerate(fast):
+        if function == "roc_auc_score" and row == 0:
+            assert np.isnan(value)
+            continue
+        assert value == pytest.approx(getattr(sk, function)(label[row], scores[row]), abs=1e-12)
