@@ -94,3 +94,18 @@ def for_project(project, primary):
     )
     chosen = evaluate.model_copy(update={"threshold": point.threshold})
     return point, project.with_params(evaluate=chosen)
+
+
+def decision_threshold(project) -> float:
+    """The threshold the pipeline chose (reports/metrics.json `operating_point`, written by
+    `evaluate`), else params.yaml `evaluate.threshold`: what a yes/no means in this project."""
+    import json
+
+    from ..project.paths import METRICS
+
+    try:
+        chosen = json.loads((project.root / METRICS).read_text(encoding="utf-8"))
+        threshold = float(chosen["operating_point"]["threshold"])
+    except (OSError, ValueError, KeyError, TypeError):  # not evaluated yet, or an older file
+        return project.params.evaluate.threshold
+    return threshold if 0 < threshold < 1 else project.params.evaluate.threshold

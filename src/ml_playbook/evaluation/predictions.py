@@ -97,8 +97,10 @@ def predictions_figure(table: pd.DataFrame, task: str, label: str, threshold: fl
 def write_report(project, table: pd.DataFrame, model: str, sources: str, saved=None):
     """reports/analysis/predictions/: the figure, the summary, the first rows; the index page
     is refreshed to link it."""
+    from .operating_point import decision_threshold
+
     params, root = project.params, project.root
-    label, threshold = params.train.label, params.evaluate.threshold
+    label, threshold = params.train.label, decision_threshold(project)
     folder = root / reports.ANALYSIS_REPORTS / KIND
     figure = predictions_figure(table, params.task, label, threshold)
     image = reports.write_figure(folder, "predictions.png", figure)

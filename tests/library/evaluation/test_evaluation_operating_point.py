@@ -105,3 +105,20 @@ def test_the_point_is_recorded_and_logged_with_the_run(_trained_projects):
     assert logged["operating_point.threshold"] == point.threshold
     assert logged["operating_point.recall"] == point.recall
     assert "operating_point.policy" not in logged
+
+
+def test_the_decision_threshold_is_the_one_evaluate_chose_else_the_fixed_one(tmp_path):
+    import json
+
+    from ml_playbook.evaluation.operating_point import decision_threshold
+    from ml_playbook.project.paths import METRICS
+
+    project = write_project(tmp_path / "p")
+    assert decision_threshold(project) == project.params.evaluate.threshold  # not evaluated
+
+    (project.root / METRICS).parent.mkdir(parents=True, exist_ok=True)
+    (project.root / METRICS).write_text(json.dumps({"operating_point": {"threshold": 0.19}}))
+    assert decision_threshold(project) == 0.19
+
+    (project.root / METRICS).write_text("{not json")
+    assert decision_threshold(project) == project.params.evaluate.threshold
