@@ -12,21 +12,17 @@ from .checks import FIRED, NOT_JUDGED, OK, Check, summary_line
 
 
 def _png(figure) -> str:
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
-    plt.close(figure)
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=72)
     return base64.b64encode(buffer.getvalue()).decode()
 
 
 def _distribution(name: str, reference: pd.Series, served: pd.Series, numeric: bool) -> str:
-    import matplotlib
+    from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(4, 2.6))
+    figure = Figure(figsize=(4, 2.6))
+    axis = figure.subplots()
     if numeric:
         both = pd.concat([reference, served]).dropna()
         bins = 20 if both.nunique() > 20 else max(both.nunique(), 1)
