@@ -74,3 +74,24 @@ def run_commands(commands: list[str], cwd: Path) -> None:
 
 def output_of(command: list[str], cwd: Path) -> str:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+def load_rendered(root: Path, package: str, overrides: dict):
+    """A rendered project's own package, imported from its src/ (this environment standing in
+    for the project's: nothing is installed), loaded with `overrides` on a registry in memory:
+    (project, registry, its stages by name, in pipeline order)."""
+    import importlib
+    import sys
+    from dataclasses import replace
+
+    from ml_playbook.registry.memory import MemoryRegistry
+
+    sys.path.insert(0, str(root / "src"))
+    try:
+        cli = importlib.import_module(f"{package}.cli")
+        stages = importlib.import_module(f"{package}.stages")
+    finally:
+        sys.path.remove(str(root / "src"))
+    registry = MemoryRegistry()
+    project = replace(cli.SPEC, registry=lambda _: registry).load(root, overrides=overrides)
+    return project, registry, {stage.name: stage for stage in stages.STAGES}

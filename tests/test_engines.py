@@ -10,16 +10,14 @@ library's postgres and spark extras.
 """
 
 import re
-import sys
-from dataclasses import replace
 
 import pandas as pd
 import pytest
 
+from devtools.rendered import load_rendered
 from devtools.requirements import require
 from devtools.servers import postgres
 from ml_playbook.project.paths import INTERIM_DIR, PROCESSED_DIR
-from ml_playbook.registry.memory import MemoryRegistry
 
 pytestmark = pytest.mark.engines
 
@@ -58,15 +56,7 @@ def on_duckdb(render):
     """A rendered default project, its sources synthesized (customers as CSV), its SQL built on
     DuckDB by the stages `generate` and `split`; and the stages, to build it again."""
     root = render({"project_name": "Engines Model"}, name="engines")
-    sys.path.insert(0, str(root / "src"))
-    try:
-        from engines_model.cli import SPEC
-        from engines_model.stages import STAGES
-    finally:
-        sys.path.remove(str(root / "src"))
-    registry = MemoryRegistry()
-    project = replace(SPEC, registry=lambda _: registry).load(root, overrides=TINY)
-    stages = {stage.name: stage for stage in STAGES}
+    project, _, stages = load_rendered(root, PACKAGE, TINY)
     stages["synthesize"].run(project)
     parquet = root / project.params.sql.sources["customers"]
     pd.read_parquet(parquet).to_csv(root / CSV_SOURCE, index=False)

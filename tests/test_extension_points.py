@@ -7,20 +7,18 @@ service and `release verify` for the new feature.
 
 import json
 import re
-import sys
-from dataclasses import replace
 
 import pandas as pd
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from devtools.rendered import load_rendered
 from devtools.servers import running
 from ml_playbook.data.schema import validate
 from ml_playbook.monitoring.run import monitor
 from ml_playbook.project.paths import EVALUATION_REPORT, EVALUATION_SET, METRICS, MODEL
 from ml_playbook.registry import CHAMPION
-from ml_playbook.registry.memory import MemoryRegistry
 from ml_playbook.release.moves import promote
 from ml_playbook.release.verify import verify
 from ml_playbook.serving.service import build_service
@@ -109,15 +107,8 @@ def extended(render, tmp_path_factory):
     edit(package / "model.py", *MODEL_ENTRY)
     (package / "extend.py").write_text((package / "extend.py").read_text() + EXTENSIONS)
 
-    sys.path.insert(0, str(project / "src"))
-    try:
-        from extended_model.cli import SPEC
-        from extended_model.stages import STAGES
-    finally:
-        sys.path.remove(str(project / "src"))
-    registry = MemoryRegistry()
-    loaded = replace(SPEC, registry=lambda _: registry).load(project, overrides=TINY)
-    for stage in STAGES:  # register: v1, in memory
+    loaded, registry, stages = load_rendered(project, PACKAGE, TINY)
+    for stage in stages.values():  # register: v1, in memory
         stage.run(loaded)
     if registry.alias(loaded.params.registry.model_name, CHAMPION) is None:
         # 30 trees on the tiny sample may miss the launch criteria; launched by hand, on the

@@ -7,13 +7,11 @@ The rendered package runs on this environment (no install), on a tiny sample, it
 memory: the `render` layer."""
 
 import hashlib
-import sys
-from dataclasses import replace
 
 import pytest
 
+from devtools.rendered import load_rendered
 from ml_playbook.errors import ProjectError
-from ml_playbook.registry.memory import MemoryRegistry
 from ml_playbook.stage import STAGING_PREFIX, Outputs
 
 pytestmark = pytest.mark.render
@@ -45,18 +43,10 @@ def fingerprint(root) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def ran(render):
     """A default project, rendered, through every stage once; and its stages by name."""
-    root = render(name="atomic")
-    sys.path.insert(0, str(root / "src"))
-    try:
-        from my_model.cli import SPEC
-        from my_model.stages import STAGES
-    finally:
-        sys.path.remove(str(root / "src"))
-    registry = MemoryRegistry()
-    project = replace(SPEC, registry=lambda _: registry).load(root, overrides=TINY)
-    for stage in STAGES:
+    project, _, stages = load_rendered(render(name="atomic"), "my_model", TINY)
+    for stage in stages.values():
         stage.run(project)
-    return project, {stage.name: stage for stage in STAGES}
+    return project, stages
 
 
 def test_the_stages_checked_are_the_projects_stages(ran):
