@@ -15,24 +15,11 @@ from ml_playbook.errors import ProjectError
 from ml_playbook.readiness import report
 from ml_playbook.readiness.rubric import BY_ID, ITEMS
 from ml_playbook.readiness.score import compute
+from tests.library.readiness.repositories import CI, TODAY, marked_test, repository
 
-TODAY = dt.date(2026, 6, 1)
-CI = ".github/workflows/ci.yml"
 MONITOR_CI = ".github/workflows/monitor.yml"
 SUMMARY = "reports/monitoring/summary.json"
 TEMPLATE = Path(__file__).resolve().parents[3] / "template"
-
-
-def repository(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
-
-def marked_test(*items: str) -> str:
-    names = ", ".join(repr(item) for item in items)
-    return f"import pytest\n\n\n@pytest.mark.readiness({names})\ndef test_it():\n    pass\n"
 
 
 def line_of(score, item: str):

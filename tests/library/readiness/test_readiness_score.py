@@ -2,10 +2,8 @@
 dated write-ups — and moves when the evidence does; bad evidence is a one-line error naming
 its file."""
 
-import datetime as dt
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -13,22 +11,7 @@ from ml_playbook.errors import ProjectError
 from ml_playbook.readiness import report
 from ml_playbook.readiness.rubric import ITEMS, SECTIONS, band
 from ml_playbook.readiness.score import compute
-
-TODAY = dt.date(2026, 6, 1)
-CI = ".github/workflows/ci.yml"
-
-
-def repository(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text)
-    return root
-
-
-def marked_test(*items: str) -> str:
-    names = ", ".join(repr(item) for item in items)
-    lines = ["import pytest", "", "", f"@pytest.mark.readiness({names})", "def test_it():"]
-    return "\n".join([*lines, "    assert True", ""])
+from tests.library.readiness.repositories import CI, TODAY, marked_test, repository
 
 
 def points(score, item: str) -> float:
