@@ -94,6 +94,17 @@ def score_set(project, model, spec: EvalSet) -> SetScores:
     return SetScores(spec, frame, label, scores, metrics)
 
 
+def measured_again(project, result: SetScores) -> SetScores:
+    """`result`'s scores measured with `project`'s metrics and threshold, without predicting
+    again (after the operating point moved the threshold)."""
+    from ..modeling.metrics import defined_metrics
+
+    metrics = defined_metrics(
+        project.metrics, result.label, result.scores, project.params.evaluate.threshold
+    )
+    return SetScores(result.spec, result.frame, result.label, result.scores, metrics)
+
+
 def score_sets(project, model, names: Sequence[str] | None = None) -> list[SetScores]:
     """The model on the test sets called `names` (default: every one, the primary first)."""
     return [score_set(project, model, spec) for spec in select(project.params.test_sets, names)]

@@ -8,7 +8,7 @@ import pytest
 
 from ml_playbook.errors import ProjectError
 from ml_playbook.evaluation.operating_point import choose
-from ml_playbook.evaluation.sets import logged_metrics, metrics_document, score_sets
+from ml_playbook.evaluation.sets import logged_metrics, measured_again, metrics_document, score_sets
 from ml_playbook.modeling.metrics import CLASSIFICATION
 from ml_playbook.project.params import OperatingPointParams
 from ml_playbook.project.paths import MODEL
@@ -122,3 +122,15 @@ def test_the_decision_threshold_is_the_one_evaluate_chose_else_the_fixed_one(tmp
 
     (project.root / METRICS).write_text("{not json")
     assert decision_threshold(project) == project.params.evaluate.threshold
+
+
+def test_scores_measured_again_at_another_threshold_equal_a_fresh_scoring(_trained_projects):
+    project = _trained_projects[CLASSIFICATION]
+    model = joblib.load(project.root / MODEL)
+    moved = project.with_params(
+        evaluate=project.params.evaluate.model_copy(update={"threshold": 0.2})
+    )
+
+    again = [measured_again(moved, result) for result in score_sets(project, model)]
+
+    assert [r.metrics for r in again] == [r.metrics for r in score_sets(moved, model)]

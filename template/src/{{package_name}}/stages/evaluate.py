@@ -16,10 +16,11 @@ def run(project) -> None:
     names = ", ".join(spec.name for spec in params.test_sets)
     with step(f"evaluate on the test sets ({names})"):
         model = load_model(project.root, MODEL)
-        # The decision threshold, chosen on the primary set by evaluate.operating_point; the
-        # metrics of yes/no decisions (precision, recall, ...) are then computed at it.
-        point, project = operating_point.for_project(project, sets.score_sets(project, model)[0])
         scored = sets.score_sets(project, model)
+        # The decision threshold, chosen on the primary set by evaluate.operating_point; the
+        # metrics of yes/no decisions (precision, recall, ...) are then measured at it.
+        point, project = operating_point.for_project(project, scored[0])
+        scored = [sets.measured_again(project, result) for result in scored]
         primary = scored[0]  # the set the registry gate reads
         baseline = fit_baseline(project, read_parquet(project.root, TRAINING_SET, "split"))
         baseline_scored = sets.score_sets(project, baseline.model)
