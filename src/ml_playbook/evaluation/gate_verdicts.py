@@ -165,8 +165,7 @@ def inclusion_verdicts(project, results: Sequence[SetScores]) -> list[Verdict]:
 
 def _trusted_and_rows(project, result, name, metric, gate):
     groups = slices.judged_groups(project, result, name, metric, gate.min_class_rows)
-    rows = [np.asarray(index) for _, index in slices.groups_of(project, result, name)]
-    return list(zip(groups, rows, strict=True))
+    return [(group, np.asarray(group.positions, dtype=int)) for group in groups]
 
 
 def _why_not_trusted(project, result, index, group, min_class_rows: int) -> str:

@@ -13,7 +13,7 @@ verdicts, with uncertainty, are gate_verdicts'.
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -126,6 +126,8 @@ class Group:
     rows: int
     score: float | None  # the gate's metric; None where it is not defined on these rows
     trusted: bool  # enough rows (and of each class) for the metric to mean something
+    # Where its rows are in the scored set (the gates' bootstrap redraws them).
+    positions: tuple[int, ...] = field(default=(), compare=False, repr=False)
 
 
 def judged_groups(
@@ -150,7 +152,9 @@ def judged_groups(
             enough = enough and all(counts.get(c, 0) >= min_class_rows for c in (0, 1))
         score = values.get(metric)
         trusted = enough and score is not None
-        groups.append(Group(result.spec.name, name, str(value), len(index), score, trusted))
+        groups.append(
+            Group(result.spec.name, name, str(value), len(index), score, trusted, tuple(index))
+        )
     return groups
 
 
