@@ -5,6 +5,7 @@ README, params.yaml with numbers, the package, provenance records in data/source
 they keep applying while the template evolves.
 """
 
+import hashlib
 import re
 import subprocess
 import time
@@ -217,3 +218,64 @@ def changed_files(project: Path) -> list[str]:
     """Files the update changed, added or removed (uncommitted), by path."""
     out = git(project, "status", "--porcelain", "--untracked-files=all", "--no-renames")
     return sorted(line[3:] for line in out.splitlines())
+
+
+# Stand-ins for the tools the CI proposal job (template/.github|.gitlab/template_update.py)
+# calls, so its git logic runs against a local bare remote with nothing from the network. Shell
+# scripts, so each call costs a millisecond, not a Python start:
+# `uvx --from SPEC copier …` (copier itself, or a fake that moves `_commit` to $FAKE_NEWEST and
+# writes the files of $FAKE_RELEASES/<version>/), `uv lock` (a lock that names the hash of
+# pyproject.toml, refusing a file with conflict markers as uv does) and `gh` (records its calls
+# in $FAKE_GH_CALLS, read them with gh_calls(); `pr list` answers $FAKE_GH_PRS).
+_FAKE_COPIER = """shift 3
+current=$(sed -n 's/^_commit: v\\{0,1\\}//p' .copier-answers.yml)
+case "$1" in
+  check-update)
+    available=true
+    [ "$current" = "$FAKE_NEWEST" ] && available=false
+    printf '{"update_available": %s, "current_version": "%s", "latest_version": "%s"}\\n' \\
+      "$available" "$current" "$FAKE_NEWEST" ;;
+  update)
+    [ -d "$FAKE_RELEASES/$FAKE_NEWEST" ] && cp -R "$FAKE_RELEASES/$FAKE_NEWEST/." .
+    sed -i "s/^_commit: .*/_commit: v$FAKE_NEWEST/" .copier-answers.yml ;;
+esac
+"""
+_FAKE_UV = """[ "$1" = lock ] || { echo "fake uv: only uv lock" >&2; exit 2; }
+for name in pyproject.toml uv.lock; do
+  if [ -f "$name" ] && grep -q '^<<<<<<< ' "$name"; then
+    echo "error: Failed to parse \\`$name\\`" >&2; exit 2
+  fi
+done
+echo "locked: $(sha256sum pyproject.toml | cut -d' ' -f1)" > uv.lock
+"""
+_FAKE_GH = """printf '%s\\037' "$@" >> "$FAKE_GH_CALLS"
+printf '\\036' >> "$FAKE_GH_CALLS"
+if [ "$1 $2" = "pr list" ]; then cat "$FAKE_GH_PRS" 2>/dev/null || echo "[]"; fi
+if [ "$1 $2" = "pr create" ] && [ -n "$FAKE_GH_REFUSE" ]; then
+  echo "pull request create failed: GraphQL: $FAKE_GH_REFUSE" >&2; exit 1
+fi
+exit 0
+"""
+
+
+def fake_lock(pyproject: str) -> str:
+    """What the fake `uv lock` writes for this pyproject.toml text."""
+    return f"locked: {hashlib.sha256(pyproject.encode()).hexdigest()}\n"
+
+
+def gh_calls(record: Path) -> list[list[str]]:
+    """The argument lists the fake `gh` was called with, in order."""
+    if not record.exists():
+        return []
+    calls = record.read_text().split("\036")[:-1]
+    return [call.split("\037")[:-1] for call in calls]
+
+
+def write_fake_ci_tools(bin_dir: Path, real_copier: Path | None = None) -> None:
+    """`uvx` (the real copier at `real_copier`, or the fake), `uv` and `gh` in `bin_dir`."""
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    copier = f'shift 3\nexec "{real_copier}" "$@"\n' if real_copier else _FAKE_COPIER
+    for name, body in {"uv": _FAKE_UV, "gh": _FAKE_GH, "uvx": copier}.items():
+        path = bin_dir / name
+        path.write_text(f"#!/bin/sh\n{body}")
+        path.chmod(0o755)

@@ -1,13 +1,15 @@
-"""The generated CI's scheduled update proposal, run here: its shell steps against a local remote.
+"""The generated CI's scheduled update proposal, run here with real copier on real renders.
 
-The job's own scripts run in a generated project whose `origin` is a local bare repository;
-`uvx` runs this environment's copier and `gh` records what it is asked. The proposal must push
-only its branch, with the update committed, and open a pull/merge request; the main branch of
-the remote must not move. Nothing reaches the network.
+The job's script (.github/template_update.py or .gitlab/template_update.py, called as the
+workflow calls it) runs in a generated project whose `origin` is a local bare repository;
+`uvx` runs this environment's copier, `uv lock` and `gh` are stand-ins
+(devtools.update_scenarios.write_fake_ci_tools). The proposal must push only its branch, with
+the update committed, and open a pull/merge request; the main branch of the remote must not
+move. Nothing reaches the network. How the script treats an existing branch, a closed pull
+request, the lock and a refusing host: tests/test_update_proposal_script.py.
 """
 
 import os
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +19,7 @@ import yaml
 
 from devtools.release_history import change_practices
 from devtools.template_clone import commit_and_tag, make_tagged_clone
-from devtools.update_scenarios import git, start_project
+from devtools.update_scenarios import gh_calls, git, start_project, write_fake_ci_tools
 
 pytestmark = pytest.mark.render
 
@@ -33,24 +35,19 @@ def releases(tmp_path):
     return repo
 
 
-def tool(bin_dir: Path, name: str, script: str) -> None:
-    path = bin_dir / name
-    path.write_text("#!/bin/sh\n" + script)
-    path.chmod(path.stat().st_mode | stat.S_IEXEC)
-
-
 @pytest.fixture
 def shell_env(tmp_path):
-    """PATH with `uvx` (this environment's copier) and a recording `gh`; CI's variables."""
+    """PATH with `uvx` (this environment's copier), a fake `uv lock` and a recording `gh`."""
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    copier = Path(sys.executable).with_name("copier")
-    # `uvx --from SPEC copier ARGS…` -> `copier ARGS…`
-    tool(bin_dir, "uvx", f'shift 3\nexec "{copier}" "$@"\n')
+    write_fake_ci_tools(bin_dir, real_copier=Path(sys.executable).with_name("copier"))
     calls = tmp_path / "gh-calls"
-    tool(bin_dir, "gh", f'echo "$*" >> "{calls}"\n[ "$1 $2" != "pr view" ]\n')
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "COPIER": "copier"}
-    env.update(BRANCH=BRANCH, GITHUB_OUTPUT=str(tmp_path / "out"), GITHUB_ENV=str(tmp_path / "env"))
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "FAKE_GH_CALLS": str(calls),
+        "TEMPLATE_UPDATE_TOKEN": "secret",
+        "GH_TOKEN": "secret",
+    }
     return env, calls
 
 
@@ -72,26 +69,6 @@ def run(script: str, project: Path, env: dict) -> subprocess.CompletedProcess:
     )
 
 
-def github_steps(project: Path) -> list[dict]:
-    workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
-    return [step for step in workflow["jobs"]["propose"]["steps"] if "run" in step]
-
-
-def run_github_job(project: Path, env: dict) -> None:
-    """The job's `run:` steps in order, skipping those whose `if:` is false, as Actions would."""
-    for step in github_steps(project):
-        outputs = Path(env["GITHUB_OUTPUT"])
-        available = outputs.exists() and "available=true" in outputs.read_text()
-        if "if" in step and not available:
-            continue
-        script = step["run"].replace("${{ github.event.repository.default_branch }}", "main")
-        extra = Path(env["GITHUB_ENV"])
-        if extra.exists():
-            env = {**env, **dict(line.split("=", 1) for line in extra.read_text().splitlines())}
-        done = run(script, project, env)
-        assert done.returncode == 0, f"{step.get('name')}:\n{done.stdout}\n{done.stderr}"
-
-
 def answers_on(remote: Path, ref: str) -> dict:
     return yaml.safe_load(git(remote, "show", f"{ref}:.copier-answers.yml"))
 
@@ -100,27 +77,18 @@ def test_github_proposes_the_new_release_on_its_branch_only(releases, tmp_path, 
     env, calls = shell_env
     project, remote = project_with_remote(releases, tmp_path, "github")
     main_before = git(remote, "rev-parse", "main")
+    workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
+    step = workflow["jobs"]["propose"]["steps"][-1]  # the one that proposes
+    env.update(BRANCH=workflow["env"]["BRANCH"], BASE="main", COPIER="copier")
 
-    run_github_job(project, env)
+    done = run(step["run"], project, env)
 
+    assert done.returncode == 0, done.stdout + done.stderr
     assert git(remote, "rev-parse", "main") == main_before
     assert answers_on(remote, BRANCH)["_commit"] == "v1.1.0"
-    created = calls.read_text().splitlines()[-1]
-    assert created.startswith(f"pr create --head {BRANCH} --base main")
-    assert "v1.1.0" in created
-
-
-def test_github_does_nothing_when_the_project_is_on_the_newest_release(
-    releases, tmp_path, shell_env
-):
-    env, calls = shell_env
-    project, remote = project_with_remote(releases, tmp_path, "github")
-    git(releases, "tag", "--delete", "v1.1.0")
-
-    run_github_job(project, env)
-
-    assert BRANCH not in git(remote, "branch", "--list")
-    assert not calls.exists()
+    created = gh_calls(calls)[-1]
+    assert created[:7] == ["pr", "create", "--head", BRANCH, "--base", "main", "--title"]
+    assert created[7] == "Update to the ml-playbook template v1.1.0"
 
 
 def test_gitlab_pushes_its_branch_with_a_merge_request_and_leaves_main(
@@ -131,28 +99,17 @@ def test_gitlab_pushes_its_branch_with_a_merge_request_and_leaves_main(
     main_before = git(remote, "rev-parse", "main")
     env.update(
         CI_SERVER_HOST="gitlab.example",
-        CI_PROJECT_PATH="team/model",
+        CI_PROJECT_URL="https://gitlab.example/team/model",
         CI_DEFAULT_BRANCH="main",
-        TEMPLATE_UPDATE_TOKEN="secret",
+        COPIER="copier",
     )
     url = "https://oauth2:secret@gitlab.example/team/model.git"
     git(project, "config", f"url.{remote}.insteadOf", url)  # the push goes to the local remote
     job = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["template-update"]
+    variables = {**job["variables"], "COPIER": "copier"}
 
-    done = run("\n".join(job["script"]), project, {**env, **job["variables"]})
+    done = run("\n".join(job["script"]), project, {**env, **variables})
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert git(remote, "rev-parse", "main") == main_before
     assert answers_on(remote, BRANCH)["_commit"] == "v1.1.0"
-
-
-def test_gitlab_refuses_to_run_without_its_token(releases, tmp_path, shell_env):
-    env, _ = shell_env
-    project, remote = project_with_remote(releases, tmp_path, "gitlab")
-    job = yaml.safe_load((project / ".gitlab-ci.yml").read_text())["template-update"]
-
-    done = run("\n".join(job["script"]), project, {**env, **job["variables"]})
-
-    assert done.returncode == 1
-    assert done.stdout.strip().splitlines()[-1].startswith("error: set the CI/CD variable")
-    assert BRANCH not in git(remote, "branch", "--list")
