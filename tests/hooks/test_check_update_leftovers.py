@@ -63,3 +63,83 @@ def test_a_marker_at_the_end_of_a_large_file_is_found_with_its_line(repo, capsys
 
     assert main([large]) == 1
     assert capsys.readouterr().out.startswith("large.txt:500001: conflict marker >>>>>>>")
+
+
+# The template pins (issue 27, defect 7): `pre-commit autoupdate` moves one alone.
+ANSWERS = "_commit: v1.1.0\n_src_path: https://git.example.com/ml/ml-playbook.git\n"
+PYPROJECT = (
+    '[project]\nname = "churn"\n\n[tool.uv.sources]\n'
+    'ml-playbook = { git = "https://git.example.com/ml/ml-playbook.git", rev = "{rev}" }\n'
+)
+HOOKS = (
+    "repos:\n  - repo: local\n    hooks:\n      - id: ruff-check\n"
+    "  - repo: https://git.example.com/ml/ml-playbook.git\n    rev: {rev}\n"
+    "    hooks:\n      - id: check-sql-layout\n      - id: check-update-leftovers\n"
+)
+
+
+def project(repo, answers=ANSWERS, library="v1.1.0", hooks="v1.1.0") -> list[str]:
+    return [
+        repo(".copier-answers.yml", answers),
+        repo("pyproject.toml", PYPROJECT.replace("{rev}", library)),
+        repo(".pre-commit-config.yaml", HOOKS.replace("{rev}", hooks)),
+    ]
+
+
+def test_pins_that_name_the_release_pass(repo):
+    assert main(project(repo)) == 0
+
+
+def test_a_hooks_rev_moved_alone_is_refused_with_the_repair(repo, capsys):
+    files = project(repo, hooks="v1.2.0")
+
+    assert main([files[2]]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        ".pre-commit-config.yaml: rev v1.2.0 is not the template release this project is on "
+        "(.copier-answers.yml: _commit v1.1.0); the pins move together (`pre-commit autoupdate` "
+        "moves one alone): set it back to v1.1.0, then "
+        "`uvx copier update --defaults --vcs-ref v1.2.0`."
+    ]
+
+
+def test_the_library_pin_moved_alone_is_refused(repo, capsys):
+    project(repo, library="v1.0.0")
+
+    assert main(["pyproject.toml"]) == 1
+    assert capsys.readouterr().out.startswith(
+        "pyproject.toml: the ml-playbook source's rev v1.0.0 is not the template release"
+    )
+
+
+def test_both_pins_edited_by_hand_name_the_answers_file(repo, capsys):
+    project(repo, library="v1.2.0", hooks="v1.2.0")
+
+    assert main([".copier-answers.yml"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(".copier-answers.yml: _commit v1.1.0 is not the release both pins name")
+    assert "`uvx copier update --defaults --vcs-ref v1.2.0`" in out
+
+
+def test_a_commit_past_a_tag_is_pinned_by_its_full_hash(repo, capsys):
+    full = "abc1234" + "0" * 33
+    answers = ANSWERS.replace("v1.1.0", "v1.1.0-3-gabc1234")
+    project(repo, answers=answers, library=full, hooks="v1.1.0")
+
+    assert main(["pyproject.toml"]) == 1
+    assert f"set it back to {full}" in capsys.readouterr().out
+
+
+def test_pins_are_not_read_when_no_pin_file_is_checked(repo):
+    project(repo, hooks="v1.2.0")
+
+    assert main([repo("README.md", "text\n")]) == 0
+
+
+def test_a_conflicted_pin_file_reports_its_markers_not_a_parse_error(repo, capsys):
+    project(repo)
+    conflicted = PYPROJECT.replace("{rev}", "v1.1.0") + "<<<<<<< before updating\nx = 1\n"
+
+    assert main([repo("pyproject.toml", conflicted)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "pyproject.toml:6: conflict marker <<<<<<<; resolve the conflict and remove the markers."
+    ]

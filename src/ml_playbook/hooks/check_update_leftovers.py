@@ -4,13 +4,20 @@ Refuses `*.rej` files (hunks copier could not apply) and lines that open or clos
 conflict (`<<<<<<< ` / `>>>>>>> `): resolve the conflict, keep what is right, delete the rest.
 Files are read in pieces, so a huge file or a huge line costs time in proportion to its
 size and no more than a piece of memory.
+
+When one of the files that pin the template release is checked (.copier-answers.yml,
+pyproject.toml, .pre-commit-config.yaml at the root), it also refuses pins that disagree:
+`pre-commit autoupdate` moves the hooks' rev alone (see _template_pins).
 """
 
 import os
 from collections.abc import Iterator, Sequence
+from itertools import chain
+from pathlib import Path
 
 from ..files import Note, NotRegular, Skip, open_regular, shown
 from ._cli import parse, parser, report
+from ._template_pins import PIN_FILES, pin_problems
 
 MARKERS = (b"<<<<<<< ", b">>>>>>> ")
 BARE_MARKERS = (b"<<<<<<<", b">>>>>>>")
@@ -58,9 +65,15 @@ def problems(filenames: Sequence[str]) -> Iterator[str]:
             yield f"{shown(name)}: cannot be read ({error.strerror})."
 
 
+def pins_checked(filenames: Sequence[str]) -> Iterator[str]:
+    """The pin problems of the project in the working directory, if a pin file is checked."""
+    if any(os.path.normpath(name) in PIN_FILES for name in filenames):
+        yield from pin_problems(Path.cwd())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse(parser(__doc__.splitlines()[0]), argv)
-    return report(problems(args.filenames))
+    return report(chain(problems(args.filenames), pins_checked(args.filenames)))
 
 
 if __name__ == "__main__":
