@@ -49,6 +49,17 @@ RUNS = {
     "minus signs and digits": "-1" * (MEGABYTE // 2),
     "negative numbers": "-2147483648 " * (MEGABYTE // 12),
     "epoch milliseconds": "1609117397703 " * (MEGABYTE // 14),
+    # issue 26: RFC 5322 specials in local parts, quoted local parts, percent-escapes,
+    # UnionPay groupings, table headers looked up above rows, labels before numbers
+    "local part specials": "a'b=c#d!e/f?g{h|i}j~k&" * (MEGABYTE // 22) + "@",
+    "quote runs": '"' * MEGABYTE + "@x.com",
+    "percent escapes, whole and broken": "%40%2B%20%E%4%%ZZ%C3" * (MEGABYTE // 20),
+    "six-digit groups": "622126 " * (MEGABYTE // 7),
+    "CSV rows under a header": "name,ssn\n" + "Kim,123 45 678\n" * (MEGABYTE // 15),
+    "one long CSV row": "name,ssn\n" + "1,123 45 678," * (MEGABYTE // 13),
+    "HTML cells": "<tr><th>ssn</th></tr>" + "<td>123 45 678</td>" * (MEGABYTE // 19),
+    "labels before numbers": "거래번호 9001011234568 " * (MEGABYTE // 20),
+    "IBAN heads before groups": "DE89 3704 " * (MEGABYTE // 10),
 }
 
 SCAN = """

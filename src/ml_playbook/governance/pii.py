@@ -40,6 +40,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from .pii_context import Columns, percent_decoded
+
 # A line (or cell) that holds this marker is never reported: for true negatives in code
 # and docs, e.g. an example email. `.pii-allowlist` (one value per line) does the same for
 # values anywhere.
@@ -80,8 +82,13 @@ CONTEXT_CHARS = 32
 _PHONE_WORDS = ("hp", "h.p", "전화", "휴대폰", "핸드폰", "휴대전화", "연락처", "연락", "폰번호", "팩스", "대표번호",
                 "고객센터", "콜센터", "tel", "phone", "mobile", "cell", "fax", "call", "contact",
                 "whatsapp", "電話", "携帯", "telefon", "handy", "rufnummer", "☎", "📞")  # fmt: skip
-_RRN_WORDS = ("주민", "외국인", "rrn", "frn", "resident", "foreigner", "alien")
-_SSN_WORDS = ("ssn", "social security", "사회보장", "taxpayer")
+# Registration numbers: the words for the number and for the cards and checks that show it
+# (주민등록증, 외국인등록증, 본인확인, 실명확인), romanised too (jumin, jumin_no).
+_RRN_WORDS = ("주민", "외국인", "등록증", "본인확인", "실명확인", "신분증", "신원확인", "rrn", "frn",
+              "jumin", "resident", "foreigner", "alien", "national id", "national_id",
+              "nationalid", "registration card", "id card")  # fmt: skip
+_SSN_WORDS = ("ssn", "social security", "social_security", "socialsecurity", "soc sec",
+              "soc. sec", "ss#", "ss no", "ss num", "사회보장", "taxpayer")  # fmt: skip
 _CARD_WORDS = ("card", "카드", "visa", "master", "amex", "결제", "credit", "debit")
 # Words that make a number something else: a company, a barcode, a time, an order, an account.
 _NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business reg",
@@ -90,6 +97,10 @@ _NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business re
                  "modified", "_at", "_ms", "ts", "time", "시각", "일시",
                  "order", "주문", "invoice", "송장", "tracking", "운송장", "serial", "일련번호",
                  "account", "계좌", "iban", "bic", "swift", "우편", "zip", "postal")  # fmt: skip
+# Records whose numbers are long digit strings, as registration numbers and SSNs are; a phone
+# after them (예약 문의 010-…) is still a phone.
+_RECORD_WORDS = ("거래", "승인", "접수", "예약", "영수증", "결제번호", "transaction", "txn",
+                 "receipt", "booking", "reservation", "ticket", "confirmation")  # fmt: skip
 # Words after a bare number that make it a time.
 _TIME_WORDS = ("epoch", "timestamp", "unix", "ms", "millis", "msec", "밀리초", "타임스탬프")
 # Words before a dotted quad that make it a version, a mask or a section number, not an address.
@@ -102,6 +113,25 @@ _VERSION_WORDS = ("version", "ver", "release", "build", "버전", "릴리스", "
 
 def _before(text: str, start: int) -> str:
     return text[max(0, start - CONTEXT_CHARS) : start].lower()
+
+
+class Surroundings:
+    """What a candidate is read with: the caller's context (a table's column name), the
+    header of the table column it sits in (a CSV, Markdown or HTML table in the text), then
+    the words just before it (a JSON key, `ssn=`, `주민번호`) — nearest last."""
+
+    def __init__(self, text: str, column: str = "", above: str = "") -> None:
+        self.column = column.lower() + " " if column else ""
+        # A table has a header only above its rows (or in HTML cells); `above` is the header
+        # line of a row scanned on its own (find_lines).
+        self._shift = len(above) + 1 if above else 0
+        tabular = above or "\n" in text or "<t" in text
+        self._columns = Columns(above + "\n" + text if above else text) if tabular else None
+
+    def before(self, text: str, start: int) -> str:
+        columns = self._columns
+        header = columns.header_at(start + self._shift) if columns is not None else ""
+        return self.column + (header + " " if header else "") + _before(text, start)
 
 
 class Keywords:
@@ -130,12 +160,12 @@ class Keywords:
 
 
 _RRN_KEYS = Keywords(_RRN_WORDS)
-_RRN_OR_NOT = Keywords(_RRN_WORDS, _NOT_PERSONAL)
+_RRN_OR_NOT = Keywords(_RRN_WORDS, _NOT_PERSONAL + _RECORD_WORDS)
 _TIME_KEYS = Keywords(_TIME_WORDS)
 _CARD_KEYS = Keywords(_CARD_WORDS)
 _CARD_OR_NOT = Keywords(_CARD_WORDS, _NOT_PERSONAL)
 _SSN_KEYS = Keywords(_SSN_WORDS)
-_SSN_OR_NOT = Keywords(_SSN_WORDS, _NOT_PERSONAL)
+_SSN_OR_NOT = Keywords(_SSN_WORDS, _NOT_PERSONAL + _RECORD_WORDS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -178,9 +208,16 @@ def _digits(value: str) -> str:
 Span = tuple[int, int]
 
 
-def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
+def _confirm_email(text: str, found: re.Match, context: Surroundings) -> Span | None:
     local, domain = found.group("local"), found.group("domain")
     start, end = found.span()
+    if local is None:
+        local = ""  # "john smith"@…: a quoted local part, whole
+    else:
+        cut = _local_start(local)
+        start, local = start + cut, local[cut:]
+        if not local:
+            return None
     if not local.isascii():
         # 이메일은kim@…: a Korean, Japanese or Chinese word glued before an ASCII address is
         # not part of it. An address wholly (홍길동@…) or partly (müller@…, 名.0@…) in
@@ -189,7 +226,7 @@ def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
         if glued and local[glued.end() :].isascii():
             start += glued.end()
             local = local[glued.end() :]
-    if local.startswith(".") or local.endswith(".") or ".." in local:
+    if local and (local.startswith(".") or local.endswith(".") or ".." in local):
         return None
     labels = domain.lower().split(".")
     if labels[-1] in _FILE_EXTENSIONS or re.fullmatch(r"[0-9]+x", labels[0]):
@@ -199,6 +236,29 @@ def _confirm_email(text: str, found: re.Match, context: str) -> Span | None:
     if text[end : end + 1] == ":" and text[end + 1 : end + 2] not in ("", " "):
         return None  # git@github.com:owner/repo, an SSH remote
     return start, end
+
+
+def _local_start(local: str) -> int:
+    """Where the address starts in a run of the characters a local part may hold (RFC 5322:
+    o'connor, first.last=dept, ops#1). A URL's path or query (`/`, `?`, `|`, `{`, `}`) ends
+    before it; `email=`, `user=`, `&to=` is a key, not part of it (`first.last=` is not a
+    key); quotes and markup around it (`'kim@…'`, `**kim@…**`) are not part of it."""
+    cut = max(local.rfind(char) for char in "/?|{}") + 1
+    equals = local.rfind("=")
+    if equals >= cut:
+        key = re.split(r"[&;#]", local[cut:equals])[-1].strip("'\"`").lower()
+        if len(key) <= 2 or key.endswith(_ADDRESS_KEYS):
+            cut = equals + 1
+    while cut < len(local) and local[cut] in _NOT_LEADING:
+        cut += 1
+    return cut
+
+
+# Keys (of a query string, a log's key=value) whose value is an address; `len <= 2` too.
+_ADDRESS_KEYS = ("mail", "user", "username", "login", "to", "from", "cc", "bcc", "sender",
+                 "recipient", "rcpt", "addr", "address", "contact", "id", "account", "query",
+                 "search", "value", "val", "name", "메일", "주소", "계정")  # fmt: skip
+_NOT_LEADING = frozenset("'`*~^!$&=+#")
 
 
 # Hangul, kana and CJK: scripts written without spaces, whose words and particles run into a
@@ -255,55 +315,68 @@ def _ean13_holds(digits: str) -> bool:
     return ean.is_valid(digits)
 
 
-def _confirm_registration(text: str, found: re.Match, context: str) -> Span | None:
+def _confirm_registration(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start, end = found.span()
     if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
     digits = _digits(found.group(0))
-    if _birth_date(digits) is None:
+    born = _birth_date(digits)
+    if born is None:
         return None
-    window = context + _before(text, start)
+    window = context.before(text, start)
     verdict = _RRN_OR_NOT.nearest(window)
     if verdict < 0:
-        return None  # 법인등록번호, 바코드, epoch …
+        return None  # 법인등록번호, 바코드, epoch, 거래번호 …
     separator = found.group("sep")
-    if not separator and verdict <= 0 and _TIME_KEYS.nearest(text[end : end + 16].lower()) > 0:
-        return None  # 1612154473473 (epoch), 1612154473473ms
-    if separator in (" ", " - ") and verdict <= 0:
-        return None  # `900101 1234567` is two numbers unless a keyword says otherwise
-    if not separator and verdict <= 0:
-        if _CARD_KEYS.nearest(window) > 0:
-            return None  # a 13-digit card number
-        born = _birth_date(digits)
-        if date.today().year - born.year > OLDEST_AGE_BARE:
-            return None  # 1717… : epoch milliseconds, not someone born in 1917
-        if int(digits) < EPOCH_MS_UNTIL and not (
-            _issued_with_check(digits, born)
-            and (_HANGUL.search(window) or _HANGUL.search(text, end, end + CONTEXT_CHARS))
-        ):
-            # 13 bare digits below 2.2e12 read both as epoch milliseconds (2001-09 to 2039-09)
-            # and as someone born in 2010-2021 (1910-1921 is too old, above). About one time
-            # in 70 such a time has a valid date and sex digit, one in 700 also the check
-            # digit of numbers issued before October 2020. So with no keyword and no dash it
-            # is a registration number only with its check digit and in Korean text; a
-            # child's number issued since October 2020 (random last digits) is taken for a
-            # time unless a keyword (주민/RRN) or the dash says otherwise.
+    if separator == "-":
+        return start, end  # the dashed form is the registration number's own
+    if verdict == 0 and _LABELLED.search(window):
+        return None  # 고객번호 9001011234567, "order_no": …: labelled as another number
+    if separator:
+        # `900101 1234567` reads as two numbers unless a keyword, a column or the check digit
+        # of numbers issued before October 2020 says otherwise (those since need a keyword).
+        return (start, end) if verdict > 0 or _issued_with_check(digits, born) else None
+    if verdict > 0:
+        return start, end
+    if _TIME_KEYS.nearest(text[end : end + 16].lower()) > 0 or _CARD_KEYS.nearest(window) > 0:
+        return None  # 1612154473473ms (epoch), a 13-digit card number
+    if date.today().year - born.year > OLDEST_AGE_BARE:
+        return None  # 1717… : epoch milliseconds, not someone born in 1917
+    if digits[0] != "0" and int(digits) < EPOCH_MS_UNTIL:
+        # 13 bare digits from 1e12 to 2.2e12 read both as epoch milliseconds (2001-09 to
+        # 2039-09) and as someone born in 2010-2021 (1910-1921 is too old, above). About one
+        # time in 70 has a valid date and sex digit, one in 700 also the check digit of
+        # numbers issued before October 2020. So it is a registration number only with its
+        # check digit and in Korean text (a column of epoch times, 1 in 700 of which passes,
+        # must stay quiet); a child's number issued since October 2020 (random last digits)
+        # needs a keyword, a column name or the dash. Numbers of people born 2000-2009 start
+        # with 0, which no epoch time written as a number does.
+        korean = _HANGUL.search(window) or _HANGUL.search(text, end, end + CONTEXT_CHARS)
+        if not (_issued_with_check(digits, born) and korean):
             return None
-        # 13 bare digits: a barcode when the EAN check digit holds and the RRN one does not.
-        if _ean13_holds(digits) and not _rrn_check_digit_holds(digits):
-            return None
+    elif digits[0] == "0" and not _issued_with_check(digits, born):
+        return None  # born 2000-2009 with no keyword: the check digit decides
+    # 13 bare digits: a barcode when the EAN check digit holds and the RRN one does not.
+    if _ean13_holds(digits) and not _rrn_check_digit_holds(digits):
+        return None
     return start, end
+
+
+# A label that names the number as something else: `고객번호 `, `order_no: `, `"ref": "`.
+_LABELLED = re.compile(
+    r"(?:(?<![a-z])(?:no|nr|num|number|id|ref|code|key)|번호|코드|#)[ _:=：\"'(\[]{0,4}\Z"
+)
 
 
 def _registration_kind(value: str) -> str:
     return "kr_frn" if _digits(value)[6] in "5678" else "kr_rrn"
 
 
-def _confirm_ssn(text: str, found: re.Match, context: str) -> Span | None:
+def _confirm_ssn(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start, end = found.span()
     if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
-    window = context + _before(text, start)
+    window = context.before(text, start)
     if found.group("sep") != "-" and _SSN_KEYS.nearest(window) <= 0:
         return None  # nine bare or spaced digits are an SSN only after SSN / social security
     if _SSN_OR_NOT.nearest(window) < 0:
@@ -362,7 +435,7 @@ def _luhn_holds(digits: str) -> bool:
     return (sum(kept.encode()) + sum(doubled.encode()) - 48 * len(digits)) % 10 == 0
 
 
-def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
+def _confirm_card(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start, end = found.span()
     if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
@@ -370,12 +443,18 @@ def _confirm_card(text: str, found: re.Match, context: str) -> Span | None:
         return None
     if text[max(0, start - 2) : start - 1] in _ALNUM and text[start - 1 : start] == "-":
         return None  # a segment of a dashed id (a UUID's digits), not a card
-    window = context + _before(text, start)
+    if _IBAN_HEAD.search(text, max(0, start - 48), start):
+        return None  # groups of an IBAN written in print form (one that failed its check)
+    window = context.before(text, start)
     if _CARD_OR_NOT.nearest(window) < 0:
         return None
     if end - start == 13 and _RRN_KEYS.nearest(window) > 0:
         return None  # 13 bare digits after 주민/RRN: a registration number
     return start, end
+
+
+# The start of an IBAN in print form up to a candidate: `DE89 3704 ` before `0044 0532 …`.
+_IBAN_HEAD = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ \-][A-Za-z0-9]{4}){0,8}[ \-]\Z")
 
 
 @lru_cache(maxsize=256)
@@ -398,7 +477,7 @@ def _iban_holds(compact: str) -> bool:
     return int(as_number) % 97 == 1 and iban.is_valid(compact)
 
 
-def _confirm_iban(text: str, found: re.Match, context: str) -> Span | None:
+def _confirm_iban(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start = found.start()
     length = _iban_length(text[start : start + 2].upper())
     if length is None:
@@ -434,10 +513,10 @@ def _ipv4_value(dotted: str) -> int | None:
     return value
 
 
-def _confirm_ipv4(text: str, found: re.Match, context: str) -> Span | None:
+def _confirm_ipv4(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start, end = found.span()
     value = _ipv4_value(found.group(0))
-    if value is None or not _ends_cleanly(text, end) or _is_cidr(text, end):
+    if value is None or not _ends_cleanly(text, end) or _is_network(text, end, value, 32):
         return None
     if value == 0 or value >> 24 == 127 or _is_netmask(value):
         return None  # 0.0.0.0 (unspecified), 127.x.x.x (loopback), 255.255.255.0
@@ -465,9 +544,18 @@ def _whole_words(words: tuple[str, ...]) -> re.Pattern:
 _VERSION_WORD = _whole_words(_VERSION_WORDS)
 
 
-def _is_cidr(text: str, end: int) -> bool:
-    """192.168.0.0/16, 2001:db8::/32: a network, not someone's address."""
-    return text[end : end + 1] == "/" and text[end + 1 : end + 2] in _DIGITS
+_PREFIX = re.compile(r"/([0-9]{1,3})(?![0-9])")
+
+
+def _is_network(text: str, end: int, value: int, bits: int) -> bool:
+    """192.168.0.0/16, 2001:db8::/32: a network (host bits all zero, or a prefix no address
+    has), not someone's address. `inet 192.168.1.5/24` is an interface's address with its
+    prefix: host bits set, so an address like any other (the address alone is reported)."""
+    prefix = _PREFIX.match(text, end)
+    if prefix is None:
+        return False
+    length = int(prefix.group(1))
+    return length > bits or value & ((1 << (bits - length)) - 1) == 0
 
 
 def _is_netmask(value: int) -> bool:
@@ -479,7 +567,7 @@ def _is_netmask(value: int) -> bool:
 _V4_TAIL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 
-def _confirm_ipv6(text: str, found: re.Match, context: str) -> Span | None:
+def _confirm_ipv6(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start, end = found.span()
     if text[end : end + 1] == "." and text[end + 1 : end + 2] in _DIGITS:
         # ::ffff:192.0.2.1: the pattern stopped inside the dotted tail; take the whole tail.
@@ -488,9 +576,11 @@ def _confirm_ipv6(text: str, found: re.Match, context: str) -> Span | None:
             return None
         end = tail.end()
     value = text[start:end]
-    if text[end : end + 1] == ":" or not _ends_cleanly(text, end) or _is_cidr(text, end):
+    if text[end : end + 1] == ":" or not _ends_cleanly(text, end):
         return None
     address = _ip_address(value)
+    if address is not None and _is_network(text, end, int(address), 128):
+        return None
     if address is None or address.version != 6 or address.is_unspecified or address.is_loopback:
         return None
     groups = [group for group in value.split(":") if group]
@@ -562,7 +652,42 @@ def _cut_points(text: str, start: int, end: int) -> Iterator[int]:
 
 
 def _confirm_phone(
-    text: str, found: re.Match, context: str, regions: tuple[str, ...]
+    text: str, found: re.Match, context: Surroundings, regions: tuple[str, ...]
+) -> Span | None:
+    """A phone of a person: a business's number (toll-free 080/0800/1-800, shared-cost,
+    premium-rate, Korea's 1588-style numbers) identifies a company and is not reported."""
+    span = _phone_span(text, found, context, regions)
+    if span is None:
+        return None
+    value = text[span[0] : span[1]]
+    if found.start("cc") >= 0:
+        value = "+" + value
+    return None if _for_businesses(value, regions) else span
+
+
+_BUSINESS_TYPES = frozenset((3, 4, 5, 9))  # TOLL_FREE, PREMIUM_RATE, SHARED_COST, UAN
+
+
+@lru_cache(maxsize=4096)
+def _for_businesses(value: str, regions: tuple[str, ...]) -> bool:
+    """The number is valid as written (or in one of `regions`) and, wherever it is valid,
+    of a type only businesses have (030 12345678 is a Berlin number, though valid in Korea
+    as a shared-cost one)."""
+    import phonenumbers
+
+    types = set()
+    for region in (None,) if value.lstrip().startswith("+") else regions:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            types.add(phonenumbers.number_type(number))
+    return bool(types) and types <= _BUSINESS_TYPES
+
+
+def _phone_span(
+    text: str, found: re.Match, context: Surroundings, regions: tuple[str, ...]
 ) -> Span | None:
     start = found.start()
     international = text[start] == "+"
@@ -592,7 +717,7 @@ def _confirm_phone(
     def keyword() -> int:
         nonlocal verdict
         if verdict is None:
-            verdict = _PHONE_OR_NOT.nearest(context + _before(text, start))
+            verdict = _PHONE_OR_NOT.nearest(context.before(text, start))
         return verdict
 
     whole = found.start("whole") >= 0
@@ -642,9 +767,7 @@ def _confirm_phone(
             continue  # bare digits are a phone only after a phone keyword (Korean mobiles aside)
         leading_zero = digits.startswith("0")
         if _KOREAN_SERVICE.fullmatch(value):
-            if "KR" in regions and keyword() > 0:
-                return start, end  # 1588-1234: a company's number, after 대표번호/고객센터
-            continue
+            return None  # 1588-1234: a company's number (대표번호), never a person's
         if not leading_zero and not _NANP_SHAPE.fullmatch(value):
             continue  # North American numbers are written 3-3-4 (after an optional 1)
         candidates = _regions_for(regions, leading_zero)
@@ -726,8 +849,11 @@ _EMAIL_DOMAIN_TLD = (
 KINDS = (
     Kind(
         "email",
-        # The local part may be in any script (홍길동@…, müller@…, RFC 6531).
-        r"(?<![\w.%+\-])(?P<local>[\w.%+\-]{1,64})@"
+        # The local part may be in any script (홍길동@…, müller@…, RFC 6531) and hold RFC
+        # 5322's specials; it starts at a run's start or after a URL's or a query's separator
+        # (the confirmer trims keys and quotes). A quoted local part ("john smith"@…) is whole.
+        r"(?:(?<![\w.!$%'*+\-^`~])(?P<local>[\w.!#$%&'*+/=?^`{|}~\-]{1,64})"
+        r"|(?<![\w\\])(?P<quoted>\"(?:[^\"\\\r\n]|\\[^\r\n]){1,62}\"))@"
         r"(?P<domain>(?:[^\W_][\w\-]{0,62}\.){1,8}" + _EMAIL_DOMAIN_TLD + ")",
         _confirm_email,
         "email address",
@@ -752,8 +878,11 @@ KINDS = (
     Kind(
         "card",
         _NOT_AFTER_NUMBER + r"(?:[0-9]{12,19}"
-        r"|[0-9]{4}(?P<s>[ .\-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{1,4}(?:(?P=s)[0-9]{3})?"
-        r"|[0-9]{4}(?P<t>[ .\-])[0-9]{6}(?P=t)[0-9]{4,5})" + _NOT_BEFORE_ALNUM,
+        # 4-4-4-4(-3), and UnionPay's 4-4-4-5 … 4-4-4-7; Amex 4-6-5, Diners 4-6-4;
+        # UnionPay 6-12 and 6-13 (and 6-10, 6-11).
+        r"|[0-9]{4}(?P<s>[ .\-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{1,7}(?:(?P=s)[0-9]{3})?"
+        r"|[0-9]{4}(?P<t>[ .\-])[0-9]{6}(?P=t)[0-9]{4,5}"
+        r"|[0-9]{6}(?P<u>[ .\-])[0-9]{10,13})" + _NOT_BEFORE_ALNUM,
         _confirm_card,
         "payment card number",
         ("0", "000"),
@@ -811,7 +940,7 @@ def _plans(regions: tuple[str, ...]) -> tuple[tuple[tuple[int, str, Callable, Ca
     """The kinds worth searching in a line, by what the line holds (`_features`): each as
     (priority, name, its compiled pattern's search, its confirmer (phones bound to `regions`))."""
 
-    def phone(text: str, found: re.Match, context: str) -> Span | None:
+    def phone(text: str, found: re.Match, context: Surroundings) -> Span | None:
         return _confirm_phone(text, found, context, regions)
 
     codes = _country_codes(regions)
@@ -864,35 +993,68 @@ def find(
     *,
     context: str = "",
     regions: tuple[str, ...] | None = None,
+    above: str = "",
 ) -> Iterator[Match]:
     """Every piece of personal data in `text`, each span reported once (the longest wins).
 
-    `context` is read like words just before every candidate (a table's column name);
-    `regions` are the phone regions for national formats (default: the project setting).
+    `context` is read like words just before every candidate (a table's column name: the
+    text is then one cell); `regions` are the phone regions for national formats (default:
+    the project setting); `above` is the header line of the table `text` is a row of.
+    Percent-escapes (`kim%40example.com`, `%2B82…`) are decoded once
+    before matching; a match reports the value and offset as written in `text`.
     """
-    normal = normalise(text)
+    decoded = percent_decoded(text)
+    plain, origin = decoded if decoded is not None else (text, None)
+    normal = normalise(plain)
     # One cheap look at the line first: what it holds decides which kinds are searched (a
     # line without a digit or an `@` none at all).
     features = _features(normal)
     if not features & 0b101:
         return
     regions = phone_regions() if regions is None else regions
-    context = context.lower() + " " if context else ""
+    surroundings = Surroundings(normal, context, normalise(above))
     confirmed: list[tuple[int, int, int, str]] = []
     for priority, name, search, confirm in _plans(regions)[features]:
         found = search(normal)
         while found is not None:
-            span = confirm(normal, found, context)
+            span = confirm(normal, found, surroundings)
             if span is None:
                 found = search(normal, found.start() + 1)
             else:
                 confirmed.append((*span, priority, name))
                 found = search(normal, span[1])
     for start, end, _, name in _without_overlaps(confirmed) if len(confirmed) > 1 else confirmed:
-        value = text[start:end]
-        if value not in allowlist:
+        written = (start, end) if origin is None else (origin[start], origin[end])
+        value = text[written[0] : written[1]]
+        if value not in allowlist and plain[start:end] not in allowlist:
             kind = _registration_kind(normal[start:end]) if name == "kr_rrn" else name
-            yield Match(kind, value, start)
+            yield Match(kind, value, written[0])
+
+
+def find_lines(
+    text: str, allowlist: frozenset[str] = frozenset(), *, regions: tuple[str, ...] | None = None
+) -> Iterator[tuple[int, Match]]:
+    """`find` on each line of `text` (numbered from 1), as the hook and `data scan` read text
+    files: a row of a CSV, TSV or Markdown table is read with its header line (the first line
+    of the block of lines holding the row's delimiter), an HTML cell with the last line of
+    `<th>` cells; a line holding `INLINE_MARKER` is skipped."""
+    header, delimiter = "", None
+    for number, line in enumerate(text.splitlines(), 1):
+        if delimiter is None or delimiter not in line:
+            delimiter = next((d for d in _DELIMITERS if d in line), None)
+            header = line if delimiter is not None else ""
+            above = ""
+        else:
+            above = header
+        if "<th" in line.lower():
+            header, delimiter = line, "<td"
+        if INLINE_MARKER in line:
+            continue
+        for match in find(line, allowlist, regions=regions, above=above):
+            yield number, match
+
+
+_DELIMITERS = ("|", "\t", ",", ";")
 
 
 def _without_overlaps(
@@ -925,7 +1087,7 @@ def _without_overlaps(
 def clear_caches() -> None:
     """Forget the validity checks cached by value (libphonenumber, python-stdnum), so a
     benchmark can time values seen for the first time."""
-    for cached in (_valid_in, _iban_holds, _ssn_holds):
+    for cached in (_valid_in, _iban_holds, _ssn_holds, _for_businesses):
         cached.cache_clear()
 
 

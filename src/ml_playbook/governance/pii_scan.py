@@ -1,13 +1,17 @@
 """Scan data sets and text files for personal data, with the detector of `pii`.
 
 Tables (CSV, TSV, Parquet; see `tables`) are scanned in one DuckDB pass over the columns
-that can hold text: for each column, one combined prefilter (RE2, a superset of every kind's
-shape: an `@`, seven digits with separators, a dotted quad, two colons) counts the candidate
-rows and keeps a uniform sample of `SAMPLE` of them. The full detector (`pii.find`, with the
-column's name or path as context) then runs in Python on each distinct sampled value. Counts are exact
-when a column has at most `SAMPLE` candidates, else scaled from the sample. Columns typed as
-numbers with a fraction, dates, times or booleans are skipped: they cannot hold a direct
-identifier.
+that can hold text, unpivoted to one (column, value) row per cell so the cost grows with
+cells, not columns (a 1,000-column export costs what a 6-column one of its size does): one
+combined prefilter (RE2, `PREFILTER`: a superset of what the detector can find, property-
+tested against it) keeps the candidate cells, and per column DuckDB counts them and keeps a
+uniform sample. The full detector (`pii.find`, with the column's name or path as context)
+then runs in Python on each distinct sampled value. The sample is `SAMPLE` cells a column,
+fewer in a table of more than `SAMPLE_CELLS / SAMPLE` columns (`SAMPLE_CELLS` in all, at
+least `SAMPLE_MIN` a column), so the Python work is bounded whatever the width. Counts are
+exact when a column has no more candidates than its sample, else scaled from the sample.
+Columns typed as numbers with a fraction, dates, times or booleans are skipped: they cannot
+hold a direct identifier.
 
 Nested Parquet columns are scanned at every depth, each scalar place in them as if it were a
 column of its own, named by its path: `.field` into a struct, `[]` into a list's (or array's)
@@ -33,16 +37,32 @@ from .. import files
 from . import pii, tables
 
 SAMPLE = 2000
+SAMPLE_CELLS = 12_000  # sampled cells in all: a 6-column table's, spread over wider ones
+SAMPLE_MIN = 12  # sampled cells of each column however wide the table
 SAMPLE_VALUES = 100  # of the candidates one row holds under a list or map (memory stays bounded)
 TEXT_LIMIT = 256 * 1024 * 1024  # a text file larger than this is data: scan it as a table
 
+# A superset of every value the detector can find, in RE2 syntax (DuckDB), on the text as
+# written (`pii.find` normalises full-width forms, odd spaces and dashes, and decodes percent-
+# escapes first): an `@`; any percent-escape; seven digits with only a phone's, a card's or a
+# registration number's separators between; a dotted quad; two colons four hex digits apart
+# (IPv6); two letters and two digits starting fifteen letters, digits and single spaces (an
+# IBAN, whose letters may break every digit run). tests/test_pii_prefilter.py checks it
+# against the detector.
 _DIGIT = "[0-9\uff10-\uff19]"
-_SEPARATOR = "[ ().\\-/\u2010-\u2015\u2212\uff0d\u3000\u00a0]"
-# A superset of every kind's candidates, in RE2 syntax (DuckDB): the detector confirms.
+_SPACE = "[ \u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_SEPARATOR = (
+    "[ ().+/\\-\u00a0\u2000-\u200a\u202f\u205f\u3000\u2010-\u2015\u2212\ufe58\ufe63\u30fc"
+    "\u2043\u02d7\uff08\uff09\uff0b\uff0d\uff0e\uff0f]"
+)
+_LETTER = "[A-Za-z\uff21-\uff3a\uff41-\uff5a]"
+_HEX = "[0-9A-Fa-f\uff10-\uff19\uff21-\uff26\uff41-\uff46]"
 PREFILTER = (
-    f"@|{_DIGIT}(?:{_SEPARATOR}{{0,2}}{_DIGIT}){{6}}"
-    f"|{_DIGIT}{{1,3}}\\.{_DIGIT}{{1,3}}\\.{_DIGIT}{{1,3}}\\.{_DIGIT}{{1,3}}"
-    "|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:"
+    "[@\uff20]|%[0-9A-Fa-f]{2}"
+    f"|{_DIGIT}(?:{_SEPARATOR}*{_DIGIT}){{6}}"
+    f"|{_DIGIT}{{1,3}}[.\uff0e]{_DIGIT}{{1,3}}[.\uff0e]{_DIGIT}{{1,3}}[.\uff0e]{_DIGIT}{{1,3}}"
+    f"|{_HEX}{{0,4}}[:\uff1a]{_HEX}{{0,4}}[:\uff1a]"
+    f"|(?:^|[^0-9A-Za-z]){_LETTER}{{2}}{_DIGIT}{{2}}(?:{_SPACE}?(?:{_LETTER}|{_DIGIT})){{11}}"
 )
 # Column types that cannot hold a direct identifier (a CSV's types are sniffed by DuckDB).
 _SKIPPED_TYPES = ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "DATE", "TIME", "TIMESTAMP", "BOOLEAN",
@@ -81,7 +101,7 @@ class _Leaf:
 
 def _leaves_to_scan(connection, path: Path) -> list[_Leaf]:
     """Each column, or each path inside a nested (Parquet) column, that can hold personal data."""
-    relation = connection.sql(f"select * from {tables.relation_sql(path)}")
+    relation = connection.sql(f"select * from {_relation_sql(path)}")
     parquet = tables.TABLE_SUFFIXES[path.suffix.lower()] is None
     leaves = []
     for name, dtype in zip(relation.columns, relation.types, strict=True):
@@ -127,34 +147,52 @@ def _leaves(path: Path, name: str, sql: str, dtype, many: bool) -> Iterator[_Lea
         yield _Leaf(name, sql, integer, text=str(dtype) == "VARCHAR", many=many)
 
 
-def _measure(index: int, leaf: _Leaf) -> tuple[str, str]:
-    """(the inner select's columns, the outer aggregates) of one leaf: how many rows hold a
-    candidate there, and a uniform sample of `SAMPLE` of their values (text, or lists of
-    text of at most `SAMPLE_VALUES` candidates each)."""
+def _relation_sql(path: Path, *, all_varchar: bool = False) -> str:
+    """`tables.relation_sql`, with a CSV's quoting given (RFC 4180: `"`, doubled to escape):
+    DuckDB's sniffer otherwise tries every quote and escape on every column, 0.7 s for a
+    1,000-column file whatever its rows."""
+    relation = tables.relation_sql(path, all_varchar=all_varchar)
+    if tables.TABLE_SUFFIXES[path.suffix.lower()] is None:
+        return relation
+    return relation[:-1] + ", quote = '\"', escape = '\"')"
 
-    def value(sql: str) -> str:
-        return sql if leaf.text else f"{sql}::varchar"
 
-    def test(sql: str) -> str:
-        # An integer with fewer than 7 digits is no identifier, nor is a negative one (and
-        # abs() overflows on the smallest BIGINT); text goes through the prefilter.
-        if leaf.integer:
-            return f"{sql} >= 1000000"
-        return f"regexp_matches({value(sql)}, {tables.literal(PREFILTER)})"
+def _sample_size(leaves: int) -> int:
+    """Cells sampled per column: `SAMPLE`, fewer in a wide table (`SAMPLE_CELLS` in all)."""
+    return max(SAMPLE_MIN, min(SAMPLE, SAMPLE_CELLS // max(1, leaves)))
 
-    if leaf.many:
-        kept = f"list_filter({leaf.sql}, lambda x: {test('x')})"
-        if not leaf.text:
-            kept = f"list_transform({kept}, lambda x: {value('x')})"
-        candidate = f"list_slice({kept}, 1, {SAMPLE_VALUES}) as v{index}"
-        holds = f"len(v{index}) > 0"
-    else:
-        candidate = f"{value(leaf.sql)} as v{index}, coalesce({test(leaf.sql)}, false) as m{index}"
-        holds = f"m{index}"
-    return candidate, (
-        f"count(*) filter (where {holds}), arg_min(v{index}, random(), {SAMPLE}) "
-        f"filter (where {holds})"
+
+def _value(leaf: _Leaf, sql: str) -> str:
+    return sql if leaf.text else f"{sql}::varchar"
+
+
+def _cells(leaves: dict[int, _Leaf], source: str, sample: int) -> str:
+    """One query for the leaves of one value a row: the table unpivoted to (leaf, value) rows,
+    the prefilter's candidates kept, then per leaf their count and a uniform sample."""
+    columns = ", ".join(f'{_value(leaf, leaf.sql)} as "{index}"' for index, leaf in leaves.items())
+    return (
+        f"select leaf, count(*), arg_min(value, random(), {sample}) from ("
+        f"unpivot (select {columns} from {source}) on columns(*) into name leaf value value) "
+        f"where regexp_matches(value, {tables.literal(PREFILTER)}) group by leaf"
     )
+
+
+def _lists(leaves: dict[int, _Leaf], source: str, sample: int) -> str:
+    """One query for the leaves under a list or map: per leaf, how many rows hold a candidate
+    there, and a uniform sample of those rows' lists of at most `SAMPLE_VALUES` candidates."""
+    selected, measures = [], []
+    for index, leaf in leaves.items():
+        kept = f"list_filter({leaf.sql}, lambda x: regexp_matches({_value(leaf, 'x')}, "
+        kept += f"{tables.literal(PREFILTER)}))"
+        if not leaf.text:
+            kept = f"list_transform({kept}, lambda x: {_value(leaf, 'x')})"
+        selected.append(f"list_slice({kept}, 1, {SAMPLE_VALUES}) as v{index}")
+        holds = f"len(v{index}) > 0"
+        measures.append(
+            f"count(*) filter (where {holds}), arg_min(v{index}, random(), {sample}) "
+            f"filter (where {holds})"
+        )
+    return f"select {', '.join(measures)} from (select {', '.join(selected)} from {source})"
 
 
 def scan_table(
@@ -164,26 +202,29 @@ def scan_table(
 
     connection = duckdb.connect()
     connection.execute("set enable_progress_bar = false")  # `data scan --format json` is parsed
+    measured: dict[int, tuple[int, list]] = {}  # leaf -> (candidate rows, sample)
     try:
         leaves = _leaves_to_scan(connection, path)
-        if not leaves:
-            return []
-        candidate, measures = zip(
-            *(_measure(index, leaf) for index, leaf in enumerate(leaves)), strict=True
-        )
-        row = connection.execute(
-            f"select {', '.join(measures)} from (select {', '.join(candidate)} "
-            f"from {tables.relation_sql(path, all_varchar=True)})"
-        ).fetchone()
+        source = _relation_sql(path, all_varchar=True)
+        sample = _sample_size(len(leaves))
+        one = {index: leaf for index, leaf in enumerate(leaves) if not leaf.many}
+        many = {index: leaf for index, leaf in enumerate(leaves) if leaf.many}
+        if one:
+            for leaf, matched, values in connection.execute(_cells(one, source, sample)).fetchall():
+                measured[int(leaf)] = (matched, values)
+        if many:
+            row = connection.execute(_lists(many, source, sample)).fetchone()
+            for position, index in enumerate(many):
+                measured[index] = (row[2 * position], row[2 * position + 1] or [])
     except duckdb.Error as error:
         raise ScanError(f"{path}: not a readable table ({str(error).splitlines()[0]})") from None
     finally:
         connection.close()
     findings = []
     for index, leaf in enumerate(leaves):
-        matched, sample = row[2 * index], row[2 * index + 1] or []
+        matched, values = measured.get(index, (0, []))
         if matched:
-            findings += _confirm(path, leaf.name, matched, sample, allowlist, regions)
+            findings += _confirm(path, leaf.name, matched, values, allowlist, regions)
     return findings
 
 
@@ -231,18 +272,16 @@ def scan_text(
         raise ScanError(str(skipped)) from None
     if text is None:
         return []  # binary
-    findings = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if pii.INLINE_MARKER in line:
-            continue
-        kinds: Counter[str] = Counter()
-        first: dict[str, str] = {}
-        for match in pii.find(line, allowlist, regions=regions):
-            kinds[match.kind] += 1
-            first.setdefault(match.kind, match.value)
-        for kind, count in kinds.items():
-            findings.append(Finding(str(path), kind, count, pii.mask(first[kind]), line=number))
-    return findings
+    kinds: dict[int, Counter[str]] = {}
+    first: dict[tuple[int, str], str] = {}
+    for number, match in pii.find_lines(text, allowlist, regions=regions):
+        kinds.setdefault(number, Counter())[match.kind] += 1
+        first.setdefault((number, match.kind), match.value)
+    return [
+        Finding(str(path), kind, count, pii.mask(first[number, kind]), line=number)
+        for number, counts in kinds.items()
+        for kind, count in counts.items()
+    ]
 
 
 def scan_path(

@@ -41,15 +41,12 @@ def problems(filenames: Sequence[str], allowlist: frozenset[str]) -> Iterator[st
             continue
         if text is None:
             continue  # binary: check-data-files and check-added-large-files judge those
-        for number, line in enumerate(text.splitlines(), 1):
-            if pii.INLINE_MARKER in line:
-                continue
-            for match in pii.find(line, allowlist):
-                yield (
-                    f"{shown(name)}:{number}: {pii.KINDS_BY_NAME[match.kind].description} "
-                    f"{clip(pii.mask(match.value))}; remove it, or mark a true negative with "
-                    f"`{pii.INLINE_MARKER}` or {pii.ALLOWLIST_FILE}."
-                )
+        for number, match in pii.find_lines(text, allowlist):
+            yield (
+                f"{shown(name)}:{number}: {pii.KINDS_BY_NAME[match.kind].description} "
+                f"{clip(pii.mask(match.value))}; remove it, or mark a true negative with "
+                f"`{pii.INLINE_MARKER}` or {pii.ALLOWLIST_FILE}."
+            )
 
 
 def load_allowlist(path: str) -> tuple[frozenset[str], str | None]:

@@ -1,0 +1,152 @@
+"""Where a value sits, for the PII detector: its text with percent-escapes decoded (and the
+way back to the original offsets), and the header of the table column it is in.
+
+Both are structure the detector reads besides the words just before a value: an access log
+holds `email=kim%40example.com`, an HR export a column `jumin` over `900101 1234567`.
+"""
+
+import re
+
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def percent_decoded(text: str) -> tuple[str, list[int]] | None:
+    """`text` with its percent-escapes decoded once, and for every character of the result
+    (and its end) the offset in `text` it came from; None if `text` holds no escape.
+
+    Decoded once: `%2540` becomes `%40`, never `@`. Escapes that do not spell UTF-8 stay as
+    written, and so do escapes of control characters (`%0A` must not split a line's value
+    from the words before it)."""
+    if "%" not in text:
+        return None
+    runs = list(_ESCAPES.finditer(text))
+    if not runs:
+        return None
+    pieces: list[str] = []
+    origin: list[int] = []
+    last = 0
+    for run in runs:
+        pieces.append(text[last : run.start()])
+        origin.extend(range(last, run.start()))
+        raw = bytes.fromhex(run.group().replace("%", ""))
+        index = 0
+        while index < len(raw):
+            char, size = _utf8_char(raw, index)
+            at = run.start() + 3 * index
+            if char is None or not char.isprintable():
+                pieces.append(text[at : at + 3])
+                origin.extend(range(at, at + 3))
+                index += 1
+            else:
+                pieces.append(char)
+                origin.append(at)
+                index += size
+        last = run.end()
+    pieces.append(text[last:])
+    origin.extend(range(last, len(text) + 1))
+    return "".join(pieces), origin
+
+
+def _utf8_char(raw: bytes, index: int) -> tuple[str | None, int]:
+    """The character a UTF-8 sequence spells at `raw[index]`, and its length in bytes."""
+    lead = raw[index]
+    size = 1 if lead < 0x80 else 2 if lead >> 5 == 0b110 else 3 if lead >> 4 == 0b1110 else 4
+    try:
+        return raw[index : index + size].decode("utf-8"), size
+    except UnicodeDecodeError:
+        return None, 1
+
+
+# ---------------------------------------------------------------------------------------
+# Column headers: a value in a CSV, TSV or Markdown row, or an HTML table cell, is read with
+# its column's header, as a table scan reads it with its column name.
+
+_HTML_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
+_HTML_HEADER = re.compile(r"<th\b[^>]*>([^<]*)", re.IGNORECASE)
+HEADER_CHARS = 4096  # a header is looked for in this much text above the row, at most
+
+
+class Columns:
+    """The header of the column at an offset of `text`, found lazily: each line is read
+    once to find its block's header line, however many values are looked up (linear time)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lower = text.lower() if "<" in text else ""
+        self._top: dict[tuple[int, str], int] = {}  # (line start, delimiter) -> header start
+        self._names: dict[tuple[int, str], list[str]] = {}
+        self._html_names: list[str] | None = None
+
+    def header_at(self, start: int) -> str:
+        """The header of the table column `start` is in (lower case), or ``""``."""
+        text = self._text
+        if self._lower:
+            row = self._lower.rfind("<tr", max(0, start - HEADER_CHARS), start)
+            if row >= 0:
+                return self._html_header(row, start)
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start == 0 or start - line_start > HEADER_CHARS:
+            return ""  # the first line has no header above it; a long line is no table row
+        line_end = text.find("\n", line_start, start + HEADER_CHARS)
+        line = text[line_start : start + HEADER_CHARS if line_end < 0 else line_end]
+        delimiter = next((d for d in ("|", "\t", ",", ";") if d in line), None)
+        if delimiter is None:
+            return ""
+        top = self._header_start(line_start, delimiter)
+        if top == line_start:
+            return ""
+        key = (top, delimiter)
+        if key not in self._names:
+            header = text[top : text.find("\n", top)]
+            self._names[key] = [n.strip().strip("\"'").lower() for n in _split(header, delimiter)]
+        names = self._names[key]
+        index = len(_split(text[line_start:start], delimiter)) - 1
+        return names[index] if index < len(names) else ""
+
+    def _header_start(self, line_start: int, delimiter: str) -> int:
+        """The start of the first line of the block of lines holding `delimiter` that the line
+        at `line_start` ends (at most HEADER_CHARS above it); each line walked once."""
+        text = self._text
+        walked = []
+        top = line_start
+        while (top, delimiter) not in self._top and top > 0 and line_start - top < HEADER_CHARS:
+            above = text.rfind("\n", 0, top - 1) + 1
+            if delimiter not in text[above : top - 1]:
+                break
+            walked.append(top)
+            top = above
+        top = self._top.get((top, delimiter), top)
+        for line in walked:
+            self._top[(line, delimiter)] = top
+        self._top[(line_start, delimiter)] = top
+        return top
+
+    def _html_header(self, row: int, start: int) -> str:
+        if self._html_names is None:
+            first = _HTML_HEADER.search(self._text)
+            row_of_headers = self._lower.rfind("<tr", 0, first.start()) if first else -1
+            end = self._lower.find("</tr", row_of_headers) if row_of_headers >= 0 else -1
+            self._html_names = [
+                name.strip().lower()
+                for name in _HTML_HEADER.findall(self._text, max(0, row_of_headers), end)
+            ] if first and end >= 0 else []  # fmt: skip
+        index = len(_HTML_CELL.findall(self._text, row, start)) - 1
+        names = self._html_names
+        return names[index] if 0 <= index < len(names) else ""
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    """A row's cells, with double-quoted cells holding the delimiter kept whole."""
+    cells, current, quoted = [], [], False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            cells.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    cells.append("".join(current))
+    if delimiter == "|" and cells and not cells[0].strip():
+        cells = cells[1:]  # | a | b |: the bar before the first cell opens the row
+    return cells
