@@ -22,7 +22,7 @@ from devtools.update_scenarios import fake_lock, gh_calls, git, write_fake_ci_to
 SCRIPT = (
     TEMPLATE_ROOT
     / "template"
-    / "{% if ci_provider == 'github' %}.github{% elif ci_provider == 'gitlab' %}.gitlab{% endif %}"
+    / "{% if ci_provider != 'none' %}.{{ ci_provider }}{% endif %}"
     / "template_update.py"
 )
 BRANCH = "template-update"
