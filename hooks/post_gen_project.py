@@ -43,8 +43,9 @@ def main() -> int:
         from copier import run_copy
     except ImportError:
         print(
-            "error: this template is rendered by copier: install it beside cookiecutter "
-            "(`uvx --with copier cookiecutter …` or `pipx inject cookiecutter copier`)."
+            "error: this template is rendered by copier: install it beside cookiecutter or "
+            "cruft (`uvx --with copier cookiecutter …`, `uvx --with copier cruft create …`, "
+            "or `pipx inject cookiecutter copier`)."
         )
         return 1
     answers = {name: value for name, value in CONTEXT.items() if not name.startswith("_")}
