@@ -142,16 +142,15 @@ def team(tmp_path, monkeypatch, capsys):
     return Team(tmp_path, monkeypatch, capsys)
 
 
-def test_a_second_run_leaves_the_branch_someone_resolved(team):
+def test_the_branch_someone_resolved_is_left_alone_then_a_newer_release_builds_on_it(team):
+    title = "Update to the ml-playbook template v1.1.0"
     team.release("1.1.0", {"README.md": CONFLICTED_README})
     ok(team.run_job())
     resolved = team.person_resolves()
-    team.pull_requests(
-        {"number": 7, "state": "OPEN", "title": "Update to the ml-playbook template v1.1.0"}
-    )
+    team.pull_requests({"number": 7, "state": "OPEN", "title": title})
     main_before = team.head("main")
 
-    out = ok(team.run_job())
+    out = ok(team.run_job())  # the same release: the branch is not touched
 
     assert team.head() == resolved
     assert team.on_branch("README.md") == RESOLVED_README
@@ -159,17 +158,8 @@ def test_a_second_run_leaves_the_branch_someone_resolved(team):
     assert "left as it is" in out
     assert verbs(team.gh()) == ["pr list", "pr create", "pr list"]
 
-
-def test_a_newer_release_is_built_on_the_resolution_without_rewriting_it(team):
-    team.release("1.1.0", {"README.md": CONFLICTED_README})
-    ok(team.run_job())
-    resolved = team.person_resolves()
-    team.pull_requests(
-        {"number": 7, "state": "OPEN", "title": "Update to the ml-playbook template v1.1.0"}
-    )
     team.release("1.2.0", {"Makefile": "test:\n\tuv run pytest\n"})
-
-    ok(team.run_job())
+    ok(team.run_job())  # a newer release: one more commit on top of the resolution
 
     assert git(team.remote, "rev-parse", f"{BRANCH}~1").strip() == resolved
     assert team.on_branch("README.md") == RESOLVED_README
@@ -211,21 +201,16 @@ def test_a_merged_branch_is_started_again_from_main(team):
     assert git(team.remote, "rev-parse", f"{BRANCH}~1").strip() == team.head("main")
 
 
-def test_the_proposal_commits_a_lock_that_matches_its_pyproject(team):
+def test_the_proposal_commits_a_lock_that_matches_its_pyproject_even_after_a_lock_conflict(
+    team,
+):
     new_pyproject = PYPROJECT.replace('"ml-playbook",', '"ml-playbook",\n    "duckdb>=1.1",')
-    team.release("1.1.0", {"pyproject.toml": new_pyproject})
-
-    ok(team.run_job())
-
-    assert team.on_branch("uv.lock") == fake_lock(new_pyproject)
-
-
-def test_a_conflicted_lock_is_relocked_from_the_teams_lock(team):
-    team.release("1.1.0", {"uv.lock": "<<<<<<< before updating\na\n=======\nb\n>>>>>>> after\n"})
+    conflicted_lock = "<<<<<<< before updating\na\n=======\nb\n>>>>>>> after updating\n"
+    team.release("1.1.0", {"pyproject.toml": new_pyproject, "uv.lock": conflicted_lock})
 
     out = ok(team.run_job())
 
-    assert team.on_branch("uv.lock") == fake_lock(PYPROJECT)
+    assert team.on_branch("uv.lock") == fake_lock(new_pyproject)
     assert "conflict" not in out
 
 
