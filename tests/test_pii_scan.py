@@ -390,3 +390,24 @@ def test_a_type_the_scan_cannot_read_inside_is_refused_naming_the_column(tmp_pat
     path = tmp_path / "union.parquet"
     duckdb.sql("select union_value(mail := 'kim@example.com') as u").write_parquet(str(path))
     assert scanned(path) == {("u.mail", "email"): 1}
+
+
+@pytest.mark.parametrize("wide", [True, False])
+def test_a_wide_table_is_scanned_cell_by_cell_with_each_column_named(tmp_path, monkeypatch, wide):
+    # given a 100-column export: an address in one column, spaced SSNs under `ssn`, the rest
+    # plain values (read by unnesting each row's cells, or by DuckDB's UNPIVOT)
+    import ml_playbook.governance.pii_scan as pii_scan
+
+    monkeypatch.setattr(pii_scan, "WIDE", 64 if wide else 1000)
+    columns = {f"field_{index}": ["shipped", "n/a", "12"] for index in range(98)}
+    columns["field_57"] = ["ok", "lee@example.com", "ok"]
+    columns["ssn"] = ["123 45 6789", "234 56 7890", ""]
+    columns["note"] = ["version 1.2.3.4", "2024-03-01", "ok"]
+    path = tmp_path / "export.csv"
+    pd.DataFrame(columns).to_csv(path, index=False)
+
+    # when it is scanned
+    found = {(f.column, f.kind): f.count for f in scan_table(path)}
+
+    # then each finding names its column, with its count
+    assert found == {("field_57", "email"): 1, ("ssn", "us_ssn"): 2}

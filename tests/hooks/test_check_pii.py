@@ -26,6 +26,18 @@ def test_a_korean_registration_number_in_sql_is_refused(repo, capsys):
     assert "Korean resident registration number" in capsys.readouterr().out
 
 
+def test_a_spaced_ssn_under_its_column_and_an_encoded_address_are_refused(repo, capsys):
+    # given a CSV sample whose header names the column, and an access log with an address
+    # percent-encoded in its query string
+    sample = repo("data/samples/staff.csv", "id,name,ssn\n1,Kim,123 45 6789\n")
+    log = repo("logs/access.log", "GET /v1/users?email=kim%40example.com HTTP/1.1 200\n")
+
+    assert main([sample, log]) == 1
+    out = capsys.readouterr().out
+    assert "data/samples/staff.csv:2: US social security number" in out
+    assert "logs/access.log:1: email address k***@example.com" in out
+
+
 def test_the_inline_marker_silences_a_true_negative(repo):
     doc = repo("docs/example.md", "Write to support@example.com  <!-- pii: allow -->\n")
 

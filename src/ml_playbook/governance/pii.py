@@ -3,23 +3,30 @@ pipeline's data-set scan and the `data scan` command.
 
 How a value is found:
 
-1. The text is normalised one character for one character (full-width digits and letters to
-   ASCII, every dash to `-`, odd spaces to a space), so `０１０－１２３４－５６７８` and
-   `900101–1234567` match and every span still points into the original text.
+1. Percent-escapes are decoded once (`kim%40example.com`, `%2B8210…`; spans are mapped back
+   to the text as written, see `pii_context`), then the text is normalised one character for
+   one character (full-width digits and letters to ASCII, every dash to `-`, odd spaces to a
+   space), so `０１０－１２３４－５６７８` and `900101–1234567` match.
 2. Each kind has a candidate pattern. Boundaries are "not an ASCII letter or digit", never
    `\\b`: Python counts Hangul (and every script's letters) as word characters, so
    `010-1234-5678로` must still end the number at `로`. A pattern starts only where a run of
    its characters starts and every repetition is bounded, so each pattern runs in time
    linear in the text (tests/test_pii_linear.py feeds 1 MB runs of every class).
 3. A confirmer checks the candidate: phone numbers with `phonenumbers` in the configured
-   regions, IBANs, SSNs and EAN barcodes with `python-stdnum`, cards by issuer prefix, length
-   and Luhn, IP addresses with `ipaddress`, Korean registration numbers by a plausible birth
-   date (not the check digit: numbers issued since October 2020 end in random digits).
-4. Words just before a candidate (Korean and English) settle ambiguous shapes: a bare
-   ten-digit number is a phone only after 전화/Tel/Mobile…, a 13-digit number next to
-   법인/사업자/바코드/EAN/epoch is not a registration number, and one that also reads as epoch
-   milliseconds needs its check digit and Korean text around it (see _confirm_registration).
-   A minus sign before digits (`-2147483648`) makes a number, never an identifier.
+   regions, IBANs and SSNs with `python-stdnum`, cards by issuer prefix, length and Luhn, IP
+   addresses with `ipaddress`, Korean registration numbers by a plausible birth date and, where
+   no keyword or dash tells them, by the check digit (numbers issued since October 2020 end in
+   random digits, so those need the keyword or the dash). Business phone numbers (toll-free,
+   shared-cost, premium-rate, 1588-style) are a company's, not a person's: not reported.
+4. What a candidate is read with (`Surroundings`) settles ambiguous shapes: a table's column
+   name, the header of the CSV, Markdown or HTML column it sits in, then the words just
+   before it (a JSON key, `ssn=`, 주민번호). A bare ten-digit number is a phone only after
+   전화/Tel/Mobile…; nine spaced or bare digits are an SSN only under SSN/social security (or
+   spaced as a whole table cell); a 13-digit number next to 법인/사업자/바코드/epoch/거래, or
+   labelled as another number (고객번호, order_no), is not a registration number, and one that
+   also reads as epoch milliseconds needs Korean text around it; digit groups inside an
+   IBAN's print form are not a card. A minus sign before digits (`-2147483648`) makes a
+   number, never an identifier.
 
 Speed: one look at a line (a digit? three in a row? `@`, `.`, `:`?) picks the kinds worth
 searching, and a line with no digit and no `@` is skipped at once; patterns refuse a
@@ -88,7 +95,8 @@ _RRN_WORDS = ("주민", "외국인", "등록증", "본인확인", "실명확인"
               "jumin", "resident", "foreigner", "alien", "national id", "national_id",
               "nationalid", "registration card", "id card")  # fmt: skip
 _SSN_WORDS = ("ssn", "social security", "social_security", "socialsecurity", "soc sec",
-              "soc. sec", "ss#", "ss no", "ss num", "사회보장", "taxpayer")  # fmt: skip
+              "soc_sec", "socsec", "soc. sec", "ss#", "ss no", "ss num", "사회보장",
+              "taxpayer")  # fmt: skip
 _CARD_WORDS = ("card", "카드", "visa", "master", "amex", "결제", "credit", "debit")
 # Words that make a number something else: a company, a barcode, a time, an order, an account.
 _NOT_PERSONAL = ("법인", "사업자", "corporate", "company reg", "business reg",
@@ -129,9 +137,13 @@ class Surroundings:
         self._columns = Columns(above + "\n" + text if above else text) if tabular else None
 
     def before(self, text: str, start: int) -> str:
+        return self.label(text, start) + _before(text, start)
+
+    def label(self, text: str, start: int) -> str:
+        """The column name and the header of the column the candidate sits in."""
         columns = self._columns
         header = columns.header_at(start + self._shift) if columns is not None else ""
-        return self.column + (header + " " if header else "") + _before(text, start)
+        return self.column + (header + " " if header else "")
 
 
 class Keywords:
@@ -240,25 +252,33 @@ def _confirm_email(text: str, found: re.Match, context: Surroundings) -> Span | 
 
 def _local_start(local: str) -> int:
     """Where the address starts in a run of the characters a local part may hold (RFC 5322:
-    o'connor, first.last=dept, ops#1). A URL's path or query (`/`, `?`, `|`, `{`, `}`) ends
-    before it; `email=`, `user=`, `&to=` is a key, not part of it (`first.last=` is not a
-    key); quotes and markup around it (`'kim@…'`, `**kim@…**`) are not part of it."""
-    cut = max(local.rfind(char) for char in "/?|{}") + 1
-    equals = local.rfind("=")
-    if equals >= cut:
-        key = re.split(r"[&;#]", local[cut:equals])[-1].strip("'\"`").lower()
-        if len(key) <= 2 or key.endswith(_ADDRESS_KEYS):
-            cut = equals + 1
+    o'connor, first.last=dept, ops#1, tom&jerry, q?r, dept/unit): after a path that starts
+    the run (`/users/kim@…`), after a query's or log's key (`?email=`, `&field=`, `user=`,
+    `data=`; `first.last=` is no key), and after quotes or markup (`'kim@…'`, `**kim@…`)."""
+    cut = local.rfind("/") + 1 if local.startswith("/") else 0
+    query_key = None
+    for query_key in _QUERY_KEY.finditer(local, cut):  # noqa: B007 (the last one)
+        pass
+    if query_key is not None:
+        cut = query_key.end()
+    else:
+        key = _RUN_KEY.match(local, cut)
+        if key and (len(key.group(1)) <= 2 or key.group(1).lower().endswith(_ADDRESS_KEYS)):
+            cut = key.end()
     while cut < len(local) and local[cut] in _NOT_LEADING:
         cut += 1
     return cut
 
 
-# Keys (of a query string, a log's key=value) whose value is an address; `len <= 2` too.
+# `&field=`, `?email=`, `;to=` inside a run; `user=`, `data=` at its start.
+_QUERY_KEY = re.compile(r"[?&;][^\W\d][\w.\-]{0,30}=")
+_RUN_KEY = re.compile(r"([^\W\d][\w\-]{0,30})=")
+# Keys whose value is an address or a generic value (a key of two letters or fewer too).
 _ADDRESS_KEYS = ("mail", "user", "username", "login", "to", "from", "cc", "bcc", "sender",
                  "recipient", "rcpt", "addr", "address", "contact", "id", "account", "query",
-                 "search", "value", "val", "name", "메일", "주소", "계정")  # fmt: skip
-_NOT_LEADING = frozenset("'`*~^!$&=+#")
+                 "search", "value", "val", "name", "data", "field", "attr", "param", "arg",
+                 "text", "input", "payload", "메일", "주소", "계정")  # fmt: skip
+_NOT_LEADING = frozenset("'`*=&#{|")
 
 
 # Hangul, kana and CJK: scripts written without spaces, whose words and particles run into a
@@ -309,12 +329,6 @@ def _rrn_check_digit_holds(digits: str) -> bool:
     return (11 - total % 11) % 10 == int(digits[12])
 
 
-def _ean13_holds(digits: str) -> bool:
-    from stdnum import ean
-
-    return ean.is_valid(digits)
-
-
 def _confirm_registration(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start, end = found.span()
     if not _ends_cleanly(text, end) or _after_minus(text, start):
@@ -342,22 +356,19 @@ def _confirm_registration(text: str, found: re.Match, context: Surroundings) -> 
         return None  # 1612154473473ms (epoch), a 13-digit card number
     if date.today().year - born.year > OLDEST_AGE_BARE:
         return None  # 1717… : epoch milliseconds, not someone born in 1917
-    if digits[0] != "0" and int(digits) < EPOCH_MS_UNTIL:
-        # 13 bare digits from 1e12 to 2.2e12 read both as epoch milliseconds (2001-09 to
-        # 2039-09) and as someone born in 2010-2021 (1910-1921 is too old, above). About one
-        # time in 70 has a valid date and sex digit, one in 700 also the check digit of
-        # numbers issued before October 2020. So it is a registration number only with its
-        # check digit and in Korean text (a column of epoch times, 1 in 700 of which passes,
-        # must stay quiet); a child's number issued since October 2020 (random last digits)
-        # needs a keyword, a column name or the dash. Numbers of people born 2000-2009 start
-        # with 0, which no epoch time written as a number does.
-        korean = _HANGUL.search(window) or _HANGUL.search(text, end, end + CONTEXT_CHARS)
-        if not (_issued_with_check(digits, born) and korean):
-            return None
-    elif digits[0] == "0" and not _issued_with_check(digits, born):
-        return None  # born 2000-2009 with no keyword: the check digit decides
-    # 13 bare digits: a barcode when the EAN check digit holds and the RRN one does not.
-    if _ean13_holds(digits) and not _rrn_check_digit_holds(digits):
+    if not _issued_with_check(digits, born):
+        # 13 bare digits with no keyword: one order or transaction number in ~35 starts
+        # with a date and a sex digit, so the check digit decides (one in ten passes). A
+        # child's number issued since October 2020 (random last digits) needs a keyword, a
+        # column name or the dash; so does a barcode's look-alike (EAN check digit).
+        return None
+    # 13 bare digits from 1e12 to 2.2e12 read both as epoch milliseconds (2001-09 to 2039-09)
+    # and as someone born in 2010-2021 (1910-1921 is too old, above): one time in 700 has a
+    # valid date, sex digit and check digit, so a column of epoch times would not stay quiet.
+    # With Korean text around it is a registration number. People born 2000-2009 start with
+    # 0, which no epoch time written as a number does.
+    korean = _HANGUL.search(window) or _HANGUL.search(text, end, end + CONTEXT_CHARS)
+    if digits[0] != "0" and int(digits) < EPOCH_MS_UNTIL and not korean:
         return None
     return start, end
 
@@ -377,8 +388,12 @@ def _confirm_ssn(text: str, found: re.Match, context: Surroundings) -> Span | No
     if not _ends_cleanly(text, end) or _after_minus(text, start):
         return None
     window = context.before(text, start)
-    if found.group("sep") != "-" and _SSN_KEYS.nearest(window) <= 0:
-        return None  # nine bare or spaced digits are an SSN only after SSN / social security
+    separator = found.group("sep")
+    alone = context.column and separator == " " and len(text.strip()) == end - start
+    if separator != "-" and not alone and _SSN_KEYS.nearest(window) <= 0:
+        # Nine bare or spaced digits are an SSN only after SSN / social security (in a key,
+        # a column or the words before), or spaced 3-2-4 as a whole table cell.
+        return None
     if _SSN_OR_NOT.nearest(window) < 0:
         return None
     return (start, end) if _ssn_holds(_digits(found.group(0))) else None
@@ -523,6 +538,8 @@ def _confirm_ipv4(text: str, found: re.Match, context: Surroundings) -> Span | N
     window = _before(text, start).rstrip()
     if window.endswith(("@", "==", ">=", "<=", "~=")) or _VERSION_WORD.search(window[-24:]):
         return None  # version 1.2.3.4, v2.10.1.0, pkg==1.2.3.4, section 3.2.1.4
+    if _VERSION_WORD.search(context.label(text, start)):
+        return None  # under a column or key named version, build, firmware …
     return start, end
 
 
@@ -670,20 +687,26 @@ _BUSINESS_TYPES = frozenset((3, 4, 5, 9))  # TOLL_FREE, PREMIUM_RATE, SHARED_COS
 
 @lru_cache(maxsize=4096)
 def _for_businesses(value: str, regions: tuple[str, ...]) -> bool:
-    """The number is valid as written (or in one of `regions`) and, wherever it is valid,
-    of a type only businesses have (030 12345678 is a Berlin number, though valid in Korea
-    as a shared-cost one)."""
+    """The number is of a type only businesses have: in the region whose national format
+    groups its digits as written (030 12345678 as Germany does: a Berlin line, though a
+    shared-cost number in Britain), else wherever it is valid (1-800-…)."""
     import phonenumbers
 
-    types = set()
+    written = _DIGIT_GROUP.findall(value)
+    types = []
     for region in (None,) if value.lstrip().startswith("+") else regions:
         try:
             number = phonenumbers.parse(value, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(number):
-            types.add(phonenumbers.number_type(number))
-    return bool(types) and types <= _BUSINESS_TYPES
+        if not phonenumbers.is_valid_number(number):
+            continue
+        kind = phonenumbers.number_type(number)
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        if region is not None and _DIGIT_GROUP.findall(national) == written:
+            return kind in _BUSINESS_TYPES  # 080-777-7553 is grouped as Korea groups it
+        types.append(kind)
+    return bool(types) and set(types) <= _BUSINESS_TYPES
 
 
 def _phone_span(
@@ -765,6 +788,8 @@ def _phone_span(
             return None
         if value.isdigit() and not _KOREAN_MOBILE.fullmatch(value) and keyword() <= 0:
             continue  # bare digits are a phone only after a phone keyword (Korean mobiles aside)
+        if _RRN_SHAPE.fullmatch(value):
+            return None  # 6-7 digits: a registration number's shape (one with no such date)
         leading_zero = digits.startswith("0")
         if _KOREAN_SERVICE.fullmatch(value):
             return None  # 1588-1234: a company's number (대표번호), never a person's
@@ -812,6 +837,7 @@ _OWN_PUNCTUATION = frozenset("-().")
 _NON_DIGIT = re.compile(r"[^0-9]")
 _DIGIT_GROUP = re.compile(r"[0-9]+")
 _KOREAN_MOBILE = re.compile(r"01[016789][0-9]{7,8}")
+_RRN_SHAPE = re.compile(r"[0-9]{6}-[0-9]{7}")
 _KOREAN_SERVICE = re.compile(r"1[5-9][0-9]{2}-[0-9]{4}")
 _NANP_SHAPE = re.compile(
     r"(?:1[ .\-]?)?(?:\([0-9]{3}\)[ ]?[0-9]{3}[ .\-]?|[0-9]{3}(?P<s>[ .\-]?)[0-9]{3}(?P=s))[0-9]{4}"
@@ -892,7 +918,7 @@ KINDS = (
         r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ ]?[A-Za-z0-9]){11,30}",
         _confirm_iban,
         "IBAN (bank account)",
-        ("0", "000"),
+        ("0",),  # letters may break every run of digits (LC02 XHZW K0CS …)
     ),
     Kind(
         "phone",
@@ -1092,7 +1118,11 @@ def clear_caches() -> None:
 
 
 def mask(value: str) -> str:
-    """Enough of a value to recognise it, not to use it: a***@example.com, 010-****-5678."""
+    """Enough of a value to recognise it, not to use it: a***@example.com, 010-****-5678
+    (a percent-encoded value is masked decoded: `kim%40example.com` as k***@example.com)."""
+    decoded = percent_decoded(value)
+    if decoded is not None:
+        value = decoded[0]
     if "@" in value:
         user, domain = value.split("@", 1)
         return f"{user[:1]}***@{domain}"
