@@ -12,6 +12,36 @@ from .common import Apps, ParamsOption, open_project, reported_errors
 ApproverOption = Annotated[
     str | None, typer.Option(help="who approves (default: the CI actor or your user name)")
 ]
+WaitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--wait",
+        metavar="URL",
+        help="wait until the service at URL serves the new champion, then verify it",
+    ),
+]
+# How long --wait waits beyond the service's own look-up interval (loading a model takes time).
+WAIT_MARGIN_SECONDS = 60.0
+
+
+def _after_the_move(project, version: str, url: str | None) -> None:
+    """Say when a running service serves `version`; with `url`, wait for it and verify it."""
+    from ..registry import open_registry
+    from ..release.verify import verify, wait_until_served, when_served
+
+    registry = open_registry(project)
+    if url is None:
+        typer.echo(when_served(project, registry))
+        return
+    timeout = project.params.serve.poll_seconds + WAIT_MARGIN_SECONDS
+    seconds = wait_until_served(url, version, timeout)
+    typer.echo(f"{url} serves v{version} after {seconds:.1f} s; verifying")
+    problems = verify(project, url, version, registry)
+    for problem in problems:
+        typer.secho(f"mismatch: {problem}", fg="red", err=True)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo(f"{url}: answers match the offline predictions, latency within bounds")
 
 
 def register(apps: Apps, spec: ProjectSpec) -> None:
@@ -33,6 +63,7 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             typer.Option(help="the model card to attach (required on a shared registry)"),
         ] = None,
         approver: ApproverOption = None,
+        wait: WaitOption = None,
         params: ParamsOption = None,
     ) -> None:
         """Make a version champion if it beats the champion on the evaluation set by the margin."""
@@ -49,12 +80,14 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             done = move(
                 project, version, approver or actor(), reason if force else None, model_card
             )
-        typer.echo(f"champion: v{done.from_version or '-'} -> v{done.to_version} ({done.why})")
+            typer.echo(f"champion: v{done.from_version or '-'} -> v{done.to_version} ({done.why})")
+            _after_the_move(project, done.to_version, wait)
 
     @app.command()
     def rollback(
         reason: Annotated[str, typer.Option(help="why (recorded with the move)")],
         approver: ApproverOption = None,
+        wait: WaitOption = None,
         params: ParamsOption = None,
     ) -> None:
         """Move champion back to the version it replaced."""
@@ -62,8 +95,12 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
         from ..release.moves import rollback as move
 
         with reported_errors():
-            done = move(open_project(spec, params), approver or actor(), reason)
-        typer.echo(f"champion: v{done.from_version} -> v{done.to_version} (rollback: {done.why})")
+            project = open_project(spec, params)
+            done = move(project, approver or actor(), reason)
+            typer.echo(
+                f"champion: v{done.from_version} -> v{done.to_version} (rollback: {done.why})"
+            )
+            _after_the_move(project, done.to_version, wait)
 
     @app.command()
     def status(
@@ -83,7 +120,8 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             f"champion:   v{state['champion'] or '-'} "
             f"(registered {state['champion_registered_at']})"
         )
-        typer.echo(f"challenger: v{state['challenger'] or '-'}")
+        challenger = state["challenger"]
+        typer.echo(f"challenger: {f'v{challenger}' if challenger else '- (none beside champion)'}")
         for move in state["moves"]:
             typer.echo(
                 f"{move['at']}  {move['action']:<13} v{move['from_version'] or '-'} -> "

@@ -1,7 +1,8 @@
 """`serve`: start the web service on the registry's model (ml_playbook.serving.app has the
-endpoints)."""
+endpoints). It listens at once and says so, then says when the model is served and how long
+that took; a model that cannot be served is one error line and exit 1."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -27,27 +28,64 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             str | None,
             typer.Option(help="serve the version this alias points at (default: serve.alias)"),
         ] = None,
+        out_of_range: Annotated[
+            Literal["flag", "refuse"],
+            typer.Option(
+                help="a value outside the range the model was trained on: flag it in the "
+                "answer, or refuse the request (422); counted in /metrics either way"
+            ),
+        ] = "flag",
         params: ParamsOption = None,
     ) -> None:
         """Serve the registry's model over HTTP: /predict, /health, /ready, /metrics (docs at /docs).
 
-        It follows the alias (champion by default): when the alias moves, the new
-        version is loaded and swapped in without a restart.
+        It listens at once (/ready says "loading" until the model is loaded) and follows the
+        alias (champion by default): when the alias moves, the new version is loaded and
+        swapped in without a restart, within seconds on the project's own registry.
         """
         from ..serving.service import build_service
 
         with reported_errors():
             project = open_project(spec, params)
-            service = build_service(project, alias, version)
+        settings = project.params.serve
+        host, port = host or settings.host, port or settings.port
+        url = f"http://{host}:{port}"
+        stopping = []
+
+        def ready(slot) -> None:
+            served = slot.current
+            typer.echo(
+                f"serving {served.name} v{served.version} ({served.alias or 'pinned'}) at {url} "
+                f"after {slot.ready_after:.1f} s; docs at {url}/docs"
+            )
+
+        def failed(message: str) -> None:
+            stopping.append(message)
+            server.should_exit = True
+
+        with reported_errors():
+            service = build_service(
+                project,
+                alias,
+                version,
+                out_of_range=out_of_range,
+                on_ready=ready,
+                on_failure=failed,
+            )
         import uvicorn
 
-        settings = project.params.serve
-        served = service.state.slot.current
-        typer.echo(f"serving {served.name} v{served.version} ({served.alias or 'pinned'})")
-        uvicorn.run(
-            service,
-            host=host or settings.host,
-            port=port or settings.port,
-            access_log=False,  # /metrics counts requests and the request log samples them
-            log_level="warning",
+        server = uvicorn.Server(
+            uvicorn.Config(
+                service,
+                host=host,
+                port=port,
+                access_log=False,  # /metrics counts requests and the request log samples them
+                log_level="warning",
+            )
         )
+        wanted = f"v{version}" if version else f"'{alias or settings.alias}'"
+        typer.echo(f"listening on {url}; loading {project.params.registry.model_name} {wanted}")
+        server.run()
+        if stopping:
+            typer.secho(f"error: {stopping[0]}", fg=typer.colors.RED, err=True)
+            raise typer.Exit(code=1)

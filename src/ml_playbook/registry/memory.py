@@ -21,6 +21,7 @@ class MemoryRegistry:
         self._moves: dict[str, list[Move]] = {}
         self._runs: dict[str, list[Run]] = {}
         self.attached: dict[tuple[str, str], list[tuple[str, Path]]] = {}
+        self._revision = 0
 
     def register(self, name: str, candidate: Candidate) -> ModelVersion:
         runs = self._runs.setdefault(name, [])
@@ -59,6 +60,11 @@ class MemoryRegistry:
     def set_alias(self, name: str, alias: str, version: str) -> None:
         self.version(name, version)
         self._aliases.setdefault(name, {})[alias] = str(version)
+        self._revision += 1
+
+    def revision(self) -> int:
+        """A number that changes whenever an alias moves (see Registry's docstring)."""
+        return self._revision
 
     def load(self, name: str, version: str) -> object:
         self.version(name, version)

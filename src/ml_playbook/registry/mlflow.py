@@ -8,11 +8,13 @@ run code when loaded. Champion's moves are kept as tags of the registered model
 (`release.0001`, …), so the registry itself holds the history wherever it runs.
 """
 
+import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib.metadata import version as installed_version
@@ -27,6 +29,8 @@ from .protocol import Candidate, ModelVersion, Move, RegistryError, Run
 MODEL_REQUIREMENTS = ("scikit-learn", "pandas", "numpy", "scipy", "skops")
 MOVE_TAG = "release."
 CHAMPION_SINCE_TAG = "release.champion_since"
+# The first bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
 # MLflow's codes for "no such thing": a missing model, version, alias or run.
 NOT_FOUND = {"RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"}
 
@@ -66,6 +70,7 @@ class MlflowRegistry:
         return mlflow
 
     def _client(self):
+        self._check_local_store()  # before MLflow reads (or creates) the store
         from mlflow.tracking import MlflowClient
 
         return MlflowClient(tracking_uri=self.uri, registry_uri=self.uri)
@@ -84,13 +89,62 @@ class MlflowRegistry:
                 "check MLFLOW_TRACKING_URI, or move a broken local mlflow.db aside"
             ) from None
 
+    def _check_local_store(self) -> None:
+        """A local store that is there but is no SQLite database (emptied, overwritten) is said
+        to be broken, before MLflow reads it as a new, empty store (it would create its tables
+        in an empty file, and every alias would look missing)."""
+        if not self.uri.startswith("sqlite:///"):
+            return
+        path = Path(self.uri.removeprefix("sqlite:///"))
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            return  # a new project: MLflow creates the store
+        except OSError as error:
+            raise RegistryError(
+                f"the registry database {path} cannot be read ({error.strerror}): check its "
+                "permissions"
+            ) from None
+        if header != SQLITE_HEADER:
+            what = "is empty" if not header else "is not an SQLite database"
+            raise RegistryError(
+                f"the registry database {path} {what}: restore it from a backup, or move it "
+                "aside and run `make pipeline` to start a new registry"
+            )
+
+    def revision(self) -> tuple | None:
+        """The local store's file stamp (it changes with every write, an alias move among
+        them); None for a server, which has no cheap sign of change."""
+        if not self.uri.startswith("sqlite:///"):
+            return None
+        try:
+            stat = Path(self.uri.removeprefix("sqlite:///")).stat()
+        except OSError:
+            return ("missing",)
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
     def _missing(self, error: BaseException) -> bool:
         return getattr(error, "error_code", None) in NOT_FOUND
 
     # -- the protocol --------------------------------------------------------------------
 
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """MLflow's chatter while logging a model (a pip version it cannot find in a uv
+        environment, "Created version 3", the uv project it detected) held back: the stage says
+        what it did. Its errors still raise."""
+        logger = logging.getLogger("mlflow")
+        level = logger.level
+        logger.setLevel(logging.ERROR)
+        try:
+            with redirect_stderr(io.StringIO()):
+                yield
+        finally:
+            logger.setLevel(level)
+
     def register(self, name: str, candidate: Candidate) -> ModelVersion:
-        with self._reading("registering a model"):
+        with self._reading("registering a model"), self._quiet():
             mlflow = self._use()
             from mlflow.models import infer_signature
 
@@ -192,8 +246,17 @@ class MlflowRegistry:
         try:
             import mlflow.sklearn
 
+            self._check_local_store()
             return mlflow.sklearn.load_model(uri)
+        except RegistryError:
+            raise
         except MlflowException as error:
+            if first_line(error).startswith("No such artifact"):
+                raise RegistryError(
+                    f"{uri}: its files are missing from the registry's artifact store "
+                    f"({self._artifact_location(uri)}): restore them, or point the alias at a "
+                    "version that loads (`release rollback`; `make registry` lists them)"
+                ) from None
             raise RegistryError(
                 f"cannot load {uri} from {self.uri}: {first_line(error)} (`make registry` "
                 "lists the versions and aliases)"
@@ -210,6 +273,19 @@ class MlflowRegistry:
             ) from None
         except Exception as error:
             raise RegistryError(f"cannot load {uri} from {self.uri}: {first_line(error)}") from None
+
+    def _artifact_location(self, uri: str) -> str:
+        """Where the files of the model at `uri` (models:/name/version) should be, or the
+        registry's address when that cannot be told."""
+        name, _, version = uri.removeprefix("models:/").rpartition("/")
+        try:
+            client = self._client()
+            source = client.get_model_version(name, version).source
+            if source.startswith("models:/m-"):
+                return client.get_logged_model(source.removeprefix("models:/")).artifact_location
+            return source
+        except Exception:  # only for the message: the load has failed already
+            return self.uri
 
     def moves(self, name: str) -> list[Move]:
         with self._reading(f"the moves of '{name}'"):

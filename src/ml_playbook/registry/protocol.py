@@ -75,7 +75,11 @@ class Registry(Protocol):
 
     Reading a model, version or alias that does not exist returns None or [] where the
     signature allows it, else raises RegistryError; a registry that cannot be read at all
-    raises RegistryError naming it and what to do."""
+    raises RegistryError naming it and what to do.
+
+    A registry may also offer `revision() -> object | None`: a cheap sign (no query) that
+    differs whenever an alias may have moved — the service reads it every second and looks
+    the alias up only when it changed; without one, it looks up every `serve.poll_seconds`."""
 
     uri: str  # where it is, for messages
     local: bool  # a store of this checkout alone (where `register` may promote by itself)

@@ -17,6 +17,10 @@ from ..registry import CHALLENGER, CHAMPION, Candidate, ModelVersion, Move, open
 from ..registry.moves import actor, auto_promote_allowed, move_champion, now
 from . import launch
 
+# The range of each numeric feature in the training set, kept with the version's metrics
+# (`training_range.monthly_fee.max`): the service flags or refuses a value outside it.
+RANGE_METRIC = "training_range."
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -64,6 +68,27 @@ def example_rows(project, frame, count: int = 5):
     return inputs.features(frame.head(count), train.numeric_features, train.categorical_features)
 
 
+def training_range_metrics(project) -> dict[str, float]:
+    """The smallest and largest value of each numeric feature in the training set, as
+    RANGE_METRIC metrics; none when the training set is not there to read."""
+    import pandas as pd
+
+    from ..project.paths import TRAINING_SET
+
+    path = project.root / TRAINING_SET
+    numeric = project.params.train.numeric_features
+    if not path.is_file() or not numeric:
+        return {}
+    frame = pd.read_parquet(path, columns=numeric)
+    ranges = {}
+    for name in numeric:
+        column = pd.to_numeric(frame[name], errors="coerce").dropna()
+        if len(column):
+            ranges[f"{RANGE_METRIC}{name}.min"] = float(column.min())
+            ranges[f"{RANGE_METRIC}{name}.max"] = float(column.max())
+    return ranges
+
+
 def file_md5(path: Path) -> str:
     """The MD5 DVC records for a file, so a run names the exact data version it used."""
     try:
@@ -108,6 +133,7 @@ def register(project, candidate: Candidate, registry=None) -> Decision:
             f"the run's metrics have no '{metric}' (evaluate.primary_metric), which the gate "
             "compares: run the evaluate stage (`dvc repro evaluate`) first"
         )
+    candidate = replace(candidate, metrics={**training_range_metrics(project), **candidate.metrics})
     version = registry.register(name, candidate)
     registry.set_alias(name, CHALLENGER, version.version)
     decision = decide(project, registry, version, float(value))

@@ -124,17 +124,18 @@ def rollback(project, who: str, reason: str, registry=None) -> Move:
 
 
 def status(project, registry=None) -> dict:
-    """The aliases, when the champion was registered, and every recorded move."""
+    """The aliases, when the champion was registered, and every recorded move. A challenger
+    that is champion already (the first model, a promoted one) is no challenger: None."""
     registry = registry if registry is not None else open_registry(project)
     name = project.params.registry.model_name
-    champion = registry.alias(name, CHAMPION)
+    champion, challenger = registry.alias(name, CHAMPION), registry.alias(name, CHALLENGER)
     registered_at = None
     if champion is not None:
         registered_at = registry.version(name, champion).created_at.isoformat(timespec="seconds")
     return {
         "model": name,
         "champion": champion,
-        "challenger": registry.alias(name, CHALLENGER),
+        "challenger": None if challenger == champion else challenger,
         "champion_registered_at": registered_at,
         "moves": [asdict(move) for move in registry.moves(name)],
     }

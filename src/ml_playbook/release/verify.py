@@ -145,3 +145,55 @@ def p99_latency_ms(url: str, records: list[dict], count: int) -> float:
         _call(url, row)
         timings.append((time.perf_counter() - started) * 1000)
     return float(np.percentile(timings, 99))
+
+
+def when_served(project, registry) -> str:
+    """When a running service following champion serves a move made now, as the CLI says it."""
+    from ..serving.loader import CHANGE_CHECK_SECONDS
+
+    poll = project.params.serve.poll_seconds
+    if poll <= 0:
+        return "a running service does not follow the alias (serve.poll_seconds is 0): restart it"
+    revision = getattr(registry, "revision", None)
+    if revision is not None and revision() is not None:
+        seconds, how = CHANGE_CHECK_SECONDS, "checks the registry for changes every second"
+        seconds = min(seconds, poll)
+    else:
+        seconds, how = poll, "looks the alias up every serve.poll_seconds"
+    return f"a running service serves it within {seconds:g} s plus its load time (it {how})"
+
+
+def wait_until_served(url: str, version: str, timeout: float) -> float:
+    """Seconds until the service at `url` says it serves `version`; ProjectError after
+    `timeout` seconds, naming what it serves instead (and why, if it cannot load it)."""
+    base, started = url.rstrip("/"), time.monotonic()
+    answer: dict = {}
+    while time.monotonic() - started < timeout:
+        try:
+            answer = _ready_answer(f"{base}/ready")
+        except ProjectError:
+            answer = {}
+        if str((answer.get("model") or {}).get("version")) == str(version):
+            return time.monotonic() - started
+        time.sleep(0.1)
+    serving = (answer.get("model") or {}).get("version")
+    why = (answer.get("lookup") or {}).get("error") or answer.get("error")
+    raise ProjectError(
+        f"{base} does not serve v{version} after {timeout:g} s (it serves "
+        f"{'v' + str(serving) if serving else 'nothing'}{f': {why}' if why else ''})"
+    )
+
+
+def _ready_answer(url: str) -> dict:
+    """/ready's JSON, whether the service is ready (200) or not (503)."""
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+            answer = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        try:
+            answer = json.loads(error.read())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            answer = {}
+    except (urllib.error.URLError, TimeoutError, ConnectionError, json.JSONDecodeError) as error:
+        raise ProjectError(f"{url}: cannot reach the service ({error})") from None
+    return answer if isinstance(answer, dict) else {}

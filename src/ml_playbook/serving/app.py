@@ -1,38 +1,61 @@
 """The web service: `/predict` answers with the served model, `/health`, `/ready` and
-`/metrics` tell operators and Prometheus how it is doing.
+`/metrics` tell operators and Prometheus how it is doing, `/docs` documents it (Swagger UI's
+files served by the service itself, so it works offline).
 
-A bad request gets a 4xx whose message names the field and what is wrong with it: 422 for
-a body that breaks the contract, 415 for a body that is not JSON, 413 for one too large.
+The service answers from the moment it listens: `/health` at once, `/ready` 503 "loading"
+until the first model is loaded, and a `/predict` sent meanwhile waits for it.
+
+A bad request gets a 4xx whose message says what is wrong: 422 for a body that breaks the
+contract (naming the field), 400 for bytes that are not JSON a row can be read from (not UTF-8,
+nested too deep, a number too long), 415 for a body that is not JSON, 413 for one too large —
+counted while it is read, whatever its framing (chunked too) — and 408 for one that does not
+arrive in time.
 """
 
+import asyncio
 import json
+import sys
 import time
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Body, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
 from .batching import Batcher
-from .contract import PredictResponse, request_model, rows_of
-from .loader import AliasPoller, ModelSlot
+from .contract import PredictResponse, outside_training_range, request_model, rows_of
+from .loader import Follower, ModelSlot
 from .metrics import CONTENT_TYPE, ServiceMetrics
 from .request_log import RequestLog
 
 ROUTES = ("/predict", "/health", "/ready", "/metrics")
 # Room per row in a request body (a row is a few hundred bytes of JSON); beyond it, 413.
 BYTES_PER_ROW = 4096
+# A request body must arrive whole within this many seconds (a stalled client gets a 408).
+BODY_SECONDS = 10.0
+# A /predict sent while the first model loads waits this long for it, then gets a 503.
+LOADING_WAIT_SECONDS = 30.0
+# What to do with a value outside the range the served version was trained on.
+OutOfRange = Literal["flag", "refuse"]
 
 
 def create_app(
     params,
     slot: ModelSlot,
     request_log: RequestLog | None = None,
-    poller: AliasPoller | None = None,
+    follower: Follower | None = None,
+    out_of_range: OutOfRange = "flag",
+    body_seconds: float = BODY_SECONDS,
 ) -> FastAPI:
     """The service on the model in `slot` (`params`: the project's checked params); the
-    request log and the alias poller, if given, start and stop with it."""
+    request log and the follower (which loads the model and follows its alias), if given,
+    start and stop with it. `out_of_range`: flag a value outside the training range in the
+    answer, or refuse the request (422); counted in /metrics either way."""
+    from fastapi_offline import FastAPIOffline
+
     from ..modeling import inputs
     from ..modeling.metrics import model_scores
 
@@ -54,17 +77,17 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
-        for worker in (poller, request_log):
+        for worker in (follower, request_log):
             if worker is not None:
                 worker.start()
         yield
-        if poller is not None:
-            poller.stop()
+        if follower is not None:
+            follower.stop()
         if request_log is not None:
             request_log.close()
         batcher.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title=f"{params.registry.model_name} service",
         summary="Predictions from the registry's model, with health, readiness and metrics.",
         lifespan=lifespan,
@@ -74,26 +97,62 @@ def create_app(
         "/predict",
         response_model=PredictResponse,
         responses={
+            400: {"description": "Body is not JSON a row can be read from"},
+            408: {"description": "Body did not arrive in time"},
             413: {"description": "Body larger than the largest batch allows"},
             415: {"description": "Body is not JSON"},
+            503: {"description": "The model is still loading, or could not be loaded"},
         },
     )
     async def predict(
         body: Annotated[body_type, Body(description="one row of features, or {'rows': [...]}")],
         request: Request,
     ) -> Any:
-        """Predict for one row or a batch; the response names the model version that answered."""
+        """Predict for one row or a batch; the response names the model version that answered,
+        and flags any value outside the range the version was trained on."""
+        waited = 0.0
+        while slot.current is None and not slot.failure and waited < LOADING_WAIT_SECONDS:
+            await asyncio.sleep(0.05)
+            waited += 0.05
+        if slot.current is None:
+            return _not_ready(slot)
         rows = rows_of(body)
-        refuse_unseen_categories(rows, batch=hasattr(body, "rows"), known=slot.current.categories)
+        batch = hasattr(body, "rows")
+        refuse_unseen_categories(rows, batch, known=slot.current.categories)
+        outside = outside_training_range(rows, slot.current.ranges)
+        if outside:
+            action = "refused" if out_of_range == "refuse" else "flagged"
+            metrics.outside_range([feature for _, feature, _ in outside], action)
+            if out_of_range == "refuse":
+                raise RequestValidationError(
+                    [
+                        {
+                            "type": "outside_training_range",
+                            "loc": ("body", "rows", number, feature)
+                            if batch
+                            else ("body", feature),
+                            "msg": text,
+                        }
+                        for number, feature, text in outside
+                    ]
+                )
+            request.state.problem = "; ".join(
+                sorted({f"{feature}:outside_training_range" for _, feature, _ in outside})
+            )
         served, scores = await batcher.predict(rows)
         request.state.served = (served.version, rows, scores)
-        content = {
+        content: dict[str, Any] = {
             "model": {"name": served.name, "version": served.version, "alias": served.alias},
             "predictions": scores,
         }
         if served.threshold is not None:  # the version's own, chosen by `evaluate`
             content["decisions"] = [int(score >= served.threshold) for score in scores]
             content["threshold"] = served.threshold
+        if outside:
+            content["flags"] = [
+                f"{f'rows[{number}].' if batch else ''}{feature}: {text}"
+                for number, feature, text in outside
+            ]
         return Response(
             json.dumps(content),
             media_type="application/json",
@@ -102,22 +161,30 @@ def create_app(
 
     @app.get("/health")
     async def health() -> dict[str, str]:
-        """The process is up (it may still be loading a model)."""
-        return {"status": "ok"}
+        """The process is up (it answers while the model loads); `model` says how that goes."""
+        return {"status": "ok", "model": slot.state}
 
-    @app.get("/ready")
-    async def ready() -> dict[str, Any]:
-        """A model is loaded and answering: which name, version and alias."""
+    @app.get("/ready", responses={503: {"description": "Loading, or nothing could be loaded"}})
+    async def ready() -> Any:
+        """200 while a model answers: which name, version and alias, and the last look-up of
+        the alias (when, and why what it points at is not served: then status is "stale").
+        503 while the first model loads ("loading") or if it could not be ("failed")."""
+        if slot.current is None:
+            return _not_ready(slot)
         served = slot.current
         return {
             "ready": True,
+            "status": slot.state,
             "model": {"name": served.name, "version": served.version, "alias": served.alias},
+            "lookup": None if slot.lookup is None else slot.lookup.as_dict(time.time()),
+            "start_to_ready_seconds": round(slot.ready_after or 0.0, 3),
         }
 
     @app.get("/metrics")
     async def prometheus() -> Response:
-        """Request counts by status, the latency histogram and the served model version."""
-        return Response(metrics.render(slot.current), media_type=CONTENT_TYPE)
+        """Request counts by status, the latency histogram, values outside the training
+        range, the service's state, the served model version and the alias's last look-up."""
+        return Response(metrics.render(slot), media_type=CONTENT_TYPE)
 
     @app.exception_handler(RequestValidationError)
     async def refused(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -132,14 +199,55 @@ def create_app(
             },
         )
 
+    @app.exception_handler(HTTPException)
+    async def unreadable(request: Request, error: HTTPException) -> Response:
+        # FastAPI answers any failure to parse the body with a bare 400; say which it was.
+        reason = _unreadable(error.__cause__) if error.status_code == 400 else None
+        if reason is None:
+            return await http_exception_handler(request, error)
+        request.state.problem = reason[1]
+        return JSONResponse(status_code=400, content={"error": reason[0]})
+
     app.add_middleware(
         Observed,
         metrics=metrics,
         request_log=request_log,
         slot=slot,
         max_body=settings.max_batch_rows * BYTES_PER_ROW,
+        body_seconds=body_seconds,
     )
     return app
+
+
+def _not_ready(slot: ModelSlot) -> JSONResponse:
+    if slot.failure:
+        content = {"ready": False, "status": "failed", "error": slot.failure}
+    else:
+        waited = time.monotonic() - slot.started
+        content = {"ready": False, "status": "loading", "loading_seconds": round(waited, 3)}
+    return JSONResponse(status_code=503, content=content, headers={"Retry-After": "1"})
+
+
+def _unreadable(cause: BaseException | None) -> tuple[str, str] | None:
+    """(what is wrong, what the log keeps) for a body FastAPI could not parse."""
+    if isinstance(cause, UnicodeDecodeError):
+        byte = cause.object[cause.start : cause.start + 1].hex()
+        return (
+            f"the body is not UTF-8 text (byte 0x{byte} at position {cause.start}): send JSON "
+            "encoded as UTF-8",
+            "body:not_utf8",
+        )
+    if isinstance(cause, RecursionError):
+        return (
+            'the body is nested too deeply to read: send one row or {"rows": [...]}',
+            "body:too_deep",
+        )
+    if isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        digits = sys.get_int_max_str_digits()
+        return f"the body has a number of more than {digits} digits", "body:number_too_long"
+    if cause is not None:
+        return f"the body cannot be read as JSON ({type(cause).__name__})", "body:unreadable"
+    return None
 
 
 def refuse_unseen_categories(rows: list[dict], batch: bool, known: dict[str, list[str]]) -> None:
@@ -182,13 +290,28 @@ def _problem(item: dict, features: list[str]) -> tuple[str, str]:
     return f"{named}: {message}", f"{logged_name}:{kind}"
 
 
+class BodyRefused(Exception):
+    def __init__(self, status: int, error: str, problem: str):
+        super().__init__(error)
+        self.status, self.error, self.problem = status, error, problem
+
+
 class Observed:
     """Times every request, counts it by status, refuses non-JSON and oversized bodies on
-    /predict before they are read, and logs a sample of /predict for the monitor."""
+    /predict (an oversized one as soon as it is known: from its declared length, else while it
+    is read), and logs a sample of /predict for the monitor."""
 
-    def __init__(self, app, metrics: ServiceMetrics, request_log, slot: ModelSlot, max_body: int):
+    def __init__(
+        self,
+        app,
+        metrics: ServiceMetrics,
+        request_log,
+        slot: ModelSlot,
+        max_body: int,
+        body_seconds: float,
+    ):
         self.app, self.metrics, self.request_log = app, metrics, request_log
-        self.slot, self.max_body = slot, max_body
+        self.slot, self.max_body, self.body_seconds = slot, max_body, body_seconds
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -206,6 +329,14 @@ class Observed:
 
         try:
             refusal = _refusal(scope, self.max_body) if path == "/predict" else None
+            if refusal is None and path == "/predict" and scope["method"] == "POST":
+                try:
+                    receive = _replay(await self._read(receive), receive)
+                except BodyRefused as refused:
+                    refusal = (
+                        JSONResponse(status_code=refused.status, content={"error": refused.error}),
+                        refused.problem,
+                    )
             if refusal is not None:
                 response, problem = refusal
                 scope.setdefault("state", {})["problem"] = problem
@@ -218,9 +349,54 @@ class Observed:
             if path == "/predict" and self.request_log is not None and self.request_log.sampled():
                 self._log(scope.get("state", {}), status, elapsed)
 
+    async def _read(self, receive) -> bytes:
+        """The whole body, counted as it arrives: BodyRefused as soon as it passes the limit,
+        or when it has not arrived within `body_seconds`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.body_seconds
+        chunks, size = [], 0
+        while True:
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.0))
+            except TimeoutError:
+                raise BodyRefused(
+                    408,
+                    f"the body did not arrive within {self.body_seconds:g} s: send it whole",
+                    "body:timeout",
+                ) from None
+            if message["type"] != "http.request":  # the client went away
+                raise BodyRefused(400, "the client disconnected", "body:disconnected")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                raise BodyRefused(
+                    413,
+                    f"body over the {self.max_body} bytes allowed (at least {size} sent)",
+                    "body:too_large",
+                )
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
     def _log(self, state: dict, status: int, elapsed: float) -> None:
-        version, rows, scores = state.get("served", (self.slot.current.version, None, None))
+        served = self.slot.current
+        default = (served.version if served is not None else "", None, None)
+        version, rows, scores = state.get("served", default)
         self.request_log.record(status, elapsed * 1000, version, rows, scores, state.get("problem"))
+
+
+def _replay(body: bytes, client):
+    """A `receive` that gives the app the body already read, then listens to the client."""
+    given = False
+
+    async def receive():
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await client()
+
+    return receive
 
 
 def _refusal(scope, max_body: int) -> tuple[Response, str] | None:

@@ -79,6 +79,23 @@ def rows_of(body: BaseModel) -> list[dict[str, Any]]:
     return [row.model_dump() for row in rows]
 
 
+def outside_training_range(
+    rows: list[dict[str, Any]], ranges: dict[str, tuple[float, float]]
+) -> list[tuple[int, str, str]]:
+    """(row number, feature, what is wrong) for each number outside the range the served
+    version saw in training (`ranges`): the model would extrapolate there, silently."""
+    found = []
+    for number, row in enumerate(rows):
+        for feature, (low, high) in ranges.items():
+            value = row.get(feature)
+            if value is None or low <= value <= high:
+                continue
+            side = "below the smallest" if value < low else "above the largest"
+            end = low if value < low else high
+            found.append((number, feature, f"{value:g} is {side} value seen in training ({end:g})"))
+    return found
+
+
 def arrow_types(params) -> dict[str, str]:
     """Each feature's Arrow type name (int64, double, string), in order: the request log's
     columns."""

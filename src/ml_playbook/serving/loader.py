@@ -1,16 +1,28 @@
 """The served model: resolved in the registry (an alias or a pinned version), loaded in full,
 then swapped in with one assignment, so a request sees the old model or the new one, never a
-half-loaded one. A poller reloads when the alias moves."""
+half-loaded one.
+
+The service listens before anything is loaded: `Follower` loads the model in a thread, then
+follows the alias. Every second it asks the registry for a cheap sign of change (its
+`revision`: the local store's file stamp) and looks the alias up only when it changed, or every
+`poll_seconds` on a registry without one; the outcome of each look-up (a new version loaded, or
+why not) is kept in the slot, for /ready and /metrics to tell.
+"""
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import ProjectError
+from ..errors import ProjectError, first_line
 from ..registry.moves import version_number
 
 log = logging.getLogger(__name__)
+
+# How often the registry's cheap sign of change is read (a stat of the local store).
+CHANGE_CHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,58 @@ class LoadedModel:
     # The decision threshold `evaluate` chose for this version (its recorded
     # operating_point.threshold); None for regression or a version recorded without one.
     threshold: float | None = None
+    # feature -> (smallest, largest) value of the training set, as registered with the version.
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome of the last look-up of the alias: when, the version it pointed at, and the
+    error that kept it from being served (None: it is served)."""
+
+    at: float  # time.time()
+    version: str | None
+    error: str | None
+
+    def as_dict(self, now: float) -> dict[str, Any]:
+        return {
+            "at": datetime.fromtimestamp(self.at, UTC).isoformat(timespec="seconds"),
+            "age_seconds": round(max(now - self.at, 0.0), 3),
+            "ok": self.error is None,
+            "points_at": self.version,
+            "error": self.error,
+        }
+
+
+class ModelSlot:
+    """Holds the served model (None while the first one loads). Readers take `current` once
+    per request and use only that."""
+
+    def __init__(self, loaded: LoadedModel | None = None):
+        self.current = loaded
+        self.started = time.monotonic()
+        self.ready_after: float | None = 0.0 if loaded is not None else None
+        self.failure: str | None = None  # why the first model could not be loaded
+        self.lookup: Lookup | None = None
+        self.reload_failures = 0
+        self.settled = threading.Event()  # set once the first load is over, either way
+        if loaded is not None:
+            self.settled.set()
+
+    def swap(self, loaded: LoadedModel) -> None:
+        self.current = loaded  # one reference assignment: atomic for every reader
+        if self.ready_after is None:
+            self.ready_after = time.monotonic() - self.started
+        self.failure = None
+        self.settled.set()
+
+    @property
+    def state(self) -> str:
+        """loading, ready, stale (serving, but the alias points at a version that cannot be
+        served, or the registry cannot be read) or failed (nothing loaded: see `failure`)."""
+        if self.current is None:
+            return "failed" if self.failure else "loading"
+        return "stale" if self.lookup is not None and self.lookup.error else "ready"
 
 
 def resolve(registry, name: str, alias: str | None, version: str | None) -> str:
@@ -48,7 +112,8 @@ def load(registry, name: str, alias: str | None, version: str) -> LoadedModel:
 
     model = registry.load(name, version)
     categories = known_categories(model)  # not per request: every request is checked against them
-    threshold = registry.version(name, version).metrics.get("operating_point.threshold")
+    metrics = registry.version(name, version).metrics
+    threshold = metrics.get("operating_point.threshold")
     return LoadedModel(
         name=name,
         version=version,
@@ -56,49 +121,118 @@ def load(registry, name: str, alias: str | None, version: str) -> LoadedModel:
         model=model,
         categories=categories,
         threshold=None if threshold is None else float(threshold),
+        ranges=training_ranges(metrics),
     )
 
 
-class ModelSlot:
-    """Holds the served model. Readers take `current` once per request and use only that."""
+def training_ranges(metrics: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """feature -> (min, max) from a version's `training_range.<feature>.min|max` metrics."""
+    from ..release.gate import RANGE_METRIC
 
-    def __init__(self, loaded: LoadedModel):
-        self.current = loaded
+    ends: dict[str, dict[str, float]] = {}
+    for key, value in metrics.items():
+        if key.startswith(RANGE_METRIC):
+            feature, _, end = key[len(RANGE_METRIC) :].rpartition(".")
+            ends.setdefault(feature, {})[end] = float(value)
+    return {f: (e["min"], e["max"]) for f, e in ends.items() if {"min", "max"} <= e.keys()}
 
-    def swap(self, loaded: LoadedModel) -> None:
-        self.current = loaded  # one reference assignment: atomic for every reader
+
+def one_line(error: BaseException) -> str:
+    """A load failure as the one line an operator reads: the library's own messages as they
+    are, anything else by its first line and type."""
+    if isinstance(error, ProjectError):
+        return str(error).splitlines()[0]
+    return f"{type(error).__name__}: {first_line(error)}"
 
 
-class AliasPoller:
-    """Looks up the alias every `interval` seconds and swaps in the version it points at."""
+class Follower:
+    """Loads the model the service starts on, then follows the alias (if not pinned)."""
 
-    def __init__(self, registry, slot: ModelSlot, interval: float):
-        self.registry, self.slot, self.interval = registry, slot, interval
+    def __init__(
+        self,
+        registry,
+        slot: ModelSlot,
+        name: str,
+        alias: str | None,
+        version: str | None,
+        poll_seconds: float,
+        on_ready=None,
+        on_failure=None,
+    ):
+        """`on_ready(slot)`: called once the first model is served; `on_failure(message)`:
+        called once if it cannot be loaded."""
+        self.registry, self.slot, self.name = registry, slot, name
+        self.alias, self.version, self.poll_seconds = alias, version, poll_seconds
+        self.on_ready, self.on_failure = on_ready, on_failure
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="alias-poller", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="model-loader", daemon=True)
 
     def start(self) -> None:
-        if self.interval > 0 and self.slot.current.alias is not None:
-            self._thread.start()
+        self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(timeout=5)  # a load under way is abandoned (a daemon thread)
 
-    def check_once(self) -> bool:
-        """Reload if the alias moved; True when a new version was swapped in."""
-        served = self.slot.current
-        version = resolve(self.registry, served.name, served.alias, None)
-        if version == served.version:
+    def load_first(self) -> bool:
+        try:
+            version = resolve(self.registry, self.name, self.alias, self.version)
+            self.slot.swap(load(self.registry, self.name, self.alias, version))
+        except Exception as error:  # said once, in one line; the caller decides what follows
+            self.slot.failure = one_line(error)
+            self.slot.settled.set()
+            if self.on_failure is not None:
+                self.on_failure(self.slot.failure)
+            else:
+                log.error("cannot serve: %s", self.slot.failure)
             return False
-        self.slot.swap(load(self.registry, served.name, served.alias, version))
-        log.warning("alias '%s' moved: now serving %s v%s", served.alias, served.name, version)
+        self.slot.lookup = Lookup(time.time(), version, None)
+        if self.on_ready is not None:
+            self.on_ready(self.slot)
         return True
 
+    def check_once(self) -> bool:
+        """Look the alias up; load and swap in the version it points at if it moved. True
+        when a new version was swapped in; the outcome is kept in `slot.lookup` either way."""
+        served = self.slot.current
+        version = None
+        try:
+            version = resolve(self.registry, self.name, self.alias, None)
+            if served is not None and version == served.version:
+                self.slot.lookup = Lookup(time.time(), version, None)
+                return False
+            self.slot.swap(load(self.registry, self.name, self.alias, version))
+        except Exception as error:  # keep serving the loaded model; say why, once per change
+            message = one_line(error)
+            before = self.slot.lookup
+            if before is None or before.error != message:
+                log.error("could not reload '%s': %s", self.alias, message)
+            self.slot.reload_failures += 1
+            self.slot.lookup = Lookup(time.time(), version, message)
+            return False
+        self.slot.lookup = Lookup(time.time(), version, None)
+        log.warning("alias '%s' moved: now serving %s v%s", self.alias, self.name, version)
+        return True
+
+    def _revision(self):
+        revision = getattr(self.registry, "revision", None)
+        try:
+            return revision() if revision is not None else None
+        except OSError:
+            return None
+
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
+        if not self.load_first():
+            return
+        if self.version is not None or self.alias is None or self.poll_seconds <= 0:
+            return  # pinned: nothing to follow
+        step = min(CHANGE_CHECK_SECONDS, self.poll_seconds)
+        seen, looked_up = self._revision(), time.monotonic()
+        while not self._stop.wait(step):
+            now = self._revision()
+            due = time.monotonic() - looked_up >= self.poll_seconds
+            # A failed look-up is tried again at every poll, not at every second.
+            if (now is not None and now != seen) or due:
+                seen, looked_up = now, time.monotonic()
                 self.check_once()
-            except Exception as error:  # keep serving the loaded model; say why once per poll
-                log.error("could not reload '%s': %s", self.slot.current.alias, error)

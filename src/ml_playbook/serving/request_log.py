@@ -51,7 +51,10 @@ class RequestLog:
             self._thread.start()
 
     def close(self) -> None:
+        """Write what is buffered; a flush under way in the thread finishes first."""
         self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
         self.flush()
 
     def sampled(self) -> bool:

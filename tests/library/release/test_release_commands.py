@@ -29,8 +29,12 @@ def test_promote_prints_the_move_and_rollback_undoes_it(released, run):
     )
     back = run(released, "release", "rollback", "--reason", "worse")
 
-    assert (forced.exit_code, forced.output) == (0, "champion: v1 -> v2 (try it)\n")
-    assert (back.exit_code, back.output) == (0, "champion: v2 -> v1 (rollback: worse)\n")
+    when = (
+        "a running service serves it within 1 s plus its load time (it checks the registry for "
+        "changes every second)\n"
+    )
+    assert (forced.exit_code, forced.output) == (0, "champion: v1 -> v2 (try it)\n" + when)
+    assert (back.exit_code, back.output) == (0, "champion: v2 -> v1 (rollback: worse)\n" + when)
 
 
 def test_force_without_a_reason_is_refused_before_anything_moves(released, run):
@@ -59,7 +63,7 @@ def test_status_lists_the_aliases_and_the_moves(released, run):
 
     assert lines[0] == "model:      tiny-model"
     assert lines[1] == f"champion:   v2 (registered {state['champion_registered_at']})"
-    assert lines[2] == "challenger: v2"
+    assert lines[2] == "challenger: - (none beside champion)"  # v2, the challenger, is champion
     assert lines[3].endswith(
         "  auto-promote  v- -> v1  by " + state["moves"][0]["who"] + ": first model"
     )

@@ -84,14 +84,25 @@ class Served:
         return model_scores(model, frame, self.project.params.task).tolist()
 
 
-def serve_project(root: Path, models: Trained, task: str = CLASSIFICATION, **serve) -> Served:
+def serve_project(
+    root: Path, models: Trained, task: str = CLASSIFICATION, ranges: bool = False, **serve
+) -> Served:
+    """A project whose registry holds v1 (champion) and v2; `ranges`: v1 is registered with
+    the training set's ranges, as `register` records them."""
+    from ml_playbook.release.gate import training_range_metrics
+
     registry = MemoryRegistry()
     project = write_project(
         root, task, registry=registry, data=data_section(), serve={**SERVE, **serve}
     )
     name = project.params.registry.model_name
+    metrics = {}
+    if ranges:
+        write_sets(project)
+        metrics = training_range_metrics(project)
     for run, model in (("champion", models.champion), ("weaker", models.weaker)):
-        registry.register(name, Candidate(model=model, run_name=run))
+        registry.register(name, Candidate(model=model, run_name=run, metrics=metrics))
+        metrics = {}
     registry.set_alias(name, CHAMPION, "1")
     return Served(project, registry, models)
 
@@ -144,6 +155,8 @@ class AppClient:
             self.app.router.lifespan_context(self.app)
         )
         self._lifespan.__enter__()
+        # The model loads after the app starts (as the server listens at once): wait for it.
+        self.app.state.slot.settled.wait(timeout=10)
         return self
 
     def __exit__(self, *failure) -> None:

@@ -33,7 +33,7 @@ def test_health_and_ready_name_the_champion(served, client):
     health = client.get("/health")
     ready = client.get("/ready")
 
-    assert (health.status, health.json()) == (200, {"status": "ok"})
+    assert (health.status, health.json()) == (200, {"status": "ok", "model": "ready"})
     assert ready.status == 200
     assert ready.json()["model"] == {"name": served.name, "version": "1", "alias": "champion"}
 
@@ -242,18 +242,23 @@ def test_an_alias_that_cannot_be_read_keeps_the_loaded_model_served(served, clie
 
 
 def test_a_served_alias_the_registry_lacks_is_one_line_naming_it(served):
-    with pytest.raises(ProjectError) as refused:
-        build_service(served.project, alias="staging")
+    with AppClient(build_service(served.project, alias="staging")) as client:
+        ready = client.get("/ready")
 
-    assert str(refused.value) == (
-        f"model '{served.name}' has no alias 'staging' in memory://: run `make pipeline`, "
-        "or check `make registry`"
-    )
+    assert ready.status == 503
+    assert ready.json() == {
+        "ready": False,
+        "status": "failed",
+        "error": f"model '{served.name}' has no alias 'staging' in memory://: run `make "
+        "pipeline`, or check `make registry`",
+    }
 
 
 def test_a_pinned_version_the_registry_lacks_is_one_line_naming_it(served):
-    with pytest.raises(ProjectError, match=f"model '{served.name}' has no version 9 in memory://"):
-        build_service(served.project, version="9")
+    with AppClient(build_service(served.project, version="9")) as client:
+        ready = client.get("/ready").json()
+
+    assert ready["error"].startswith(f"model '{served.name}' has no version 9 in memory://")
 
 
 def test_concurrent_requests_share_calls_of_the_model_and_get_their_own_answers(served):

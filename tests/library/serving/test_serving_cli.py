@@ -1,5 +1,8 @@
 """`serve` starts uvicorn on the registry's model, with the address and version its options
-or params.yaml give, after saying what it serves; a model it cannot find is one error line."""
+or params.yaml give: it says where it listens at once, then which version it serves and how
+long that took; a model it cannot serve is one error line and exit 1."""
+
+import re
 
 import pytest
 import typer
@@ -8,17 +11,26 @@ from typer.testing import CliRunner
 
 from ml_playbook.cli.common import Apps
 from ml_playbook.cli.serve import register
+from tests.library.serving.conftest import AppClient
 
 runner = CliRunner()
+LISTENING = "listening on http://{}; loading tiny-model {}\n"
 
 
 @pytest.fixture
 def command(served, monkeypatch):
-    """The project's command with `serve`, run in the project; uvicorn.run records its call."""
+    """The project's command with `serve`, run in the project; the server, instead of
+    listening, runs the app's start and stop (so the model loads) and records its config."""
     import uvicorn
 
     started = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append((app, options)))
+
+    def run(server):
+        started.append(server.config)
+        with AppClient(server.config.app):
+            pass
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     monkeypatch.chdir(served.project.root)
     app = typer.Typer()
     register(Apps(app, typer.Typer()), served.project.spec)
@@ -30,29 +42,34 @@ def command(served, monkeypatch):
     return invoke
 
 
+def served_line(output: str) -> str:
+    """The line saying what is served, with its seconds as S."""
+    return re.sub(r"after \d+\.\d s", "after S s", output.splitlines()[1])
+
+
 def test_serve_runs_the_champion_where_params_yaml_says(command):
     result, started = command()
 
     assert result.exit_code == 0, result.output
-    assert result.output == "serving tiny-model v1 (champion)\n"
-    [(app, options)] = started
-    assert app.state.slot.current.version == "1"
-    assert options == {
-        "host": "127.0.0.1",
-        "port": 8000,
-        "access_log": False,
-        "log_level": "warning",
-    }
+    assert result.output.startswith(LISTENING.format("127.0.0.1:8000", "'champion'"))
+    assert served_line(result.output) == (
+        "serving tiny-model v1 (champion) at http://127.0.0.1:8000 after S s; "
+        "docs at http://127.0.0.1:8000/docs"
+    )
+    [config] = started
+    assert config.app.state.slot.current.version == "1"
+    assert (config.host, config.port, config.access_log) == ("127.0.0.1", 8000, False)
 
 
 def test_serve_takes_its_address_and_a_pinned_version_from_its_options(command):
     result, started = command("--host", "0.0.0.0", "--port", "9001", "--version", "2")
 
     assert result.exit_code == 0, result.output
-    assert result.output == "serving tiny-model v2 (pinned)\n"
-    [(app, options)] = started
-    assert app.state.slot.current.version == "2"
-    assert (options["host"], options["port"]) == ("0.0.0.0", 9001)
+    assert result.output.startswith(LISTENING.format("0.0.0.0:9001", "v2"))
+    assert served_line(result.output).startswith("serving tiny-model v2 (pinned) at")
+    [config] = started
+    assert config.app.state.slot.current.version == "2"
+    assert (config.host, config.port) == ("0.0.0.0", 9001)
 
 
 def test_serve_follows_another_alias_when_told(served, command):
@@ -60,7 +77,7 @@ def test_serve_follows_another_alias_when_told(served, command):
 
     result, _ = command("--alias", "challenger")
 
-    assert result.output == "serving tiny-model v2 (challenger)\n"
+    assert served_line(result.output).startswith("serving tiny-model v2 (challenger) at")
 
 
 def test_serve_reads_the_params_file_it_is_given(served, command):
@@ -72,16 +89,15 @@ def test_serve_reads_the_params_file_it_is_given(served, command):
 
     result, started = command("--params", str(other))
 
-    assert result.output == "serving tiny-model v2 (old)\n"
-    assert started[0][1]["port"] == 8123
+    assert served_line(result.output).startswith("serving tiny-model v2 (old) at")
+    assert started[0].port == 8123
 
 
-def test_a_model_the_registry_lacks_is_one_error_line_and_no_server(command):
-    result, started = command("--alias", "staging")
+def test_a_model_the_registry_lacks_is_one_error_line_and_exit_1(command):
+    result, _ = command("--alias", "staging")
 
     assert result.exit_code == 1
-    assert result.output == (
+    assert result.output == LISTENING.format("127.0.0.1:8000", "'staging'") + (
         "error: model 'tiny-model' has no alias 'staging' in memory://: run `make pipeline`, "
         "or check `make registry`\n"
     )
-    assert started == []
