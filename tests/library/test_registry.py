@@ -136,6 +136,62 @@ def test_a_corrupt_local_store_is_one_line_naming_it(tmp_path):
     assert "mlflow.db" in str(caught.value) and "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("content", "what"), [(b"", "is empty"), (b"not a database" * 100, "is not an SQLite database")]
+)
+def test_a_broken_local_store_is_named_with_what_to_do_for_every_reading(tmp_path, content, what):
+    store = tmp_path / "mlflow.db"
+    store.write_bytes(content)
+    os.environ.pop("MLFLOW_TRACKING_URI", None)
+    broken = MlflowRegistry(tmp_path)
+    expected = (
+        f"the registry database {store} {what}: restore it from a backup, or move it aside and "
+        "run `make pipeline` to start a new registry"
+    )
+
+    for read in (lambda: broken.alias("m", CHAMPION), lambda: broken.load("m", "1")):
+        with pytest.raises(RegistryError) as caught:
+            read()
+        assert str(caught.value) == expected  # never "no alias: run make pipeline"
+    assert store.read_bytes() == content  # MLflow did not make it a new, empty store
+
+
+def test_a_version_whose_files_are_missing_says_where_and_what_to_do(registered_in_mlflow):
+    import shutil
+    from pathlib import Path
+
+    root = Path(registered_in_mlflow.uri.removeprefix("sqlite:///")).parent
+    files = [p for p in (root / "mlruns" / "models").iterdir() if p.is_dir()]
+    aside = root / "aside"
+    aside.mkdir()
+    for folder in files:
+        shutil.move(folder, aside / folder.name)
+    try:
+        with pytest.raises(RegistryError) as caught:
+            registered_in_mlflow.load("m", "2")
+    finally:
+        for folder in files:
+            shutil.move(aside / folder.name, folder)
+
+    message = str(caught.value)
+    assert message.startswith("models:/m/2: its files are missing from the registry's artifact")
+    assert f"{root}/mlruns/models/m-" in message
+    assert message.endswith(
+        "restore them, or point the alias at a version that loads (`release rollback`; "
+        "`make registry` lists them)"
+    )
+    assert "No such artifact" not in message
+
+
+def test_the_local_store_revision_changes_when_an_alias_moves(registered_in_mlflow):
+    before = registered_in_mlflow.revision()
+
+    registered_in_mlflow.set_alias("m", "staging", "1")
+
+    assert registered_in_mlflow.revision() != before
+    assert MlflowRegistry(registered_in_mlflow.root, "http://127.0.0.1:5000").revision() is None
+
+
 def test_the_local_store_is_local_and_a_server_is_not(tmp_path, monkeypatch):
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     assert MlflowRegistry(tmp_path).local is True

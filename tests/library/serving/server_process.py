@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 class Slow(Pipeline):
     """A fitted pipeline that takes `SECONDS` more per call: requests stay in flight."""
 
-    SECONDS = 0.5
+    SECONDS = 0.3
 
     def predict_proba(self, features, **options):
         time.sleep(self.SECONDS)

@@ -101,3 +101,30 @@ def test_a_model_the_registry_lacks_is_one_error_line_and_exit_1(command):
         "error: model 'tiny-model' has no alias 'staging' in memory://: run `make pipeline`, "
         "or check `make registry`\n"
     )
+
+
+def test_a_registry_database_that_is_broken_is_one_line_at_start(served, monkeypatch, capfd):
+    # Given a project on MLflow's local store, overwritten with random bytes
+    import os
+
+    from ml_playbook.project import ProjectSpec
+    from tests.library.factory import build_model
+
+    store = served.project.root / "mlflow.db"
+    store.write_bytes(os.urandom(4096))
+    monkeypatch.chdir(served.project.root)
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    app = typer.Typer()
+    register(Apps(app, typer.Typer()), ProjectSpec(package="tiny", build_model=build_model))
+    app.command("noop", hidden=True)(lambda: None)
+
+    # When it is served (a real server, on a free port)
+    result = runner.invoke(app, ["serve", "--port", "0"])
+
+    # Then it says so in one line naming the file and what to do, and exits 1
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1:] == [
+        f"error: the registry database {store} is not an SQLite database: restore it from a "
+        "backup, or move it aside and run `make pipeline` to start a new registry"
+    ]
+    assert "Traceback" not in capfd.readouterr().err
