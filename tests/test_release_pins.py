@@ -168,25 +168,9 @@ def test_a_release_tag_pin_carries_no_secrets_pragma(released):
         assert "pragma: allowlist secret" not in (released / name).read_text()
 
 
-def test_copier_update_moves_both_pins_to_the_new_release(releasing_template, tmp_path):
-    template = releasing_template
-    project = render(template, tmp_path / "project")
-    env = {**GIT_IDENTITY}
-    for command in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "-m", "start"]):
-        subprocess.run(
-            ["git", *command], cwd=project, check=True, env={**env, "PATH": "/usr/bin:/bin"}
-        )
-    (template / "CHANGELOG.md").write_text("v1.1.0\n")
-    commit_and_tag(template, "v1.1.0", "Release v1.1.0")
-
-    run_update(project, defaults=True, overwrite=True, quiet=True)
-
-    assert pins(project) == ("v1.1.0", "v1.1.0", template.as_uri())
-    assert not list(project.rglob("*.rej"))
-    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
-
-
-def test_copier_update_leaves_the_projects_lock_to_uv(releasing_template, tmp_path):
+def test_copier_update_moves_both_pins_and_leaves_the_projects_lock_to_uv(
+    releasing_template, tmp_path
+):
     template = releasing_template
     project = render(template, tmp_path / "project")
     lock = project / "uv.lock"
@@ -197,8 +181,10 @@ def test_copier_update_leaves_the_projects_lock_to_uv(releasing_template, tmp_pa
 
     run_update(project, defaults=True, overwrite=True, quiet=True)
 
-    # The pins moved; the lock is the project's own, and its next `uv sync` re-locks the pin.
-    assert pins(project)[0] == "v1.1.0"
+    assert pins(project) == ("v1.1.0", "v1.1.0", template.as_uri())
+    assert not list(project.rglob("*.rej"))
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1.1.0"
+    # The lock is the project's own, and its next `uv sync` re-locks the pin.
     assert lock.read_text().endswith("# the team's lock, after adding a dependency\n")
     assert "?rev=v1.0.0#" in lock.read_text()
 
