@@ -1,6 +1,8 @@
 """The monitoring report for a person: how many rules are ok, fired and not judged, the rules
 (tripped first, then those not judged with why), then plots of each feature and of the
-predictions, served against the reference. One self-contained HTML file."""
+predictions, served (each model version apart) against the reference. A numeric chart spans the
+bulk of each sample, so outliers cannot squeeze it into slivers; what lies beyond is counted in
+the edge bars, hatched, and said in the caption. One self-contained HTML file."""
 
 import base64
 import html
@@ -18,27 +20,111 @@ def _png(figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _distribution(name: str, reference: pd.Series, served: pd.Series, numeric: bool) -> str:
+# A numeric chart spans each sample's bulk: its median +- this many median absolute deviations
+# (about 3.4 standard deviations of a normal sample), so extreme values, even many of them,
+# cannot stretch the bins until every bar is a sliver; they are counted in the edge bars.
+SPREAD = 5.0
+# For a sample whose deviations are mostly zero (counts): its 1st to 99th percentile.
+TAIL = 0.01
+BINS = 20
+
+
+def robust_range(samples: dict[str, pd.Series]) -> tuple[float, float]:
+    """The axis range of a numeric chart: the union of each sample's bulk, so every sample
+    shows even when it moved away from the others."""
+    lows, highs = [], []
+    for sample in samples.values():
+        values = sample.dropna().astype(float)
+        if not len(values):
+            continue
+        median = values.median()
+        spread = (values - median).abs().median()
+        if spread > 0:
+            lows.append(max(values.min(), median - SPREAD * spread))
+            highs.append(min(values.max(), median + SPREAD * spread))
+        else:
+            lows.append(values.quantile(TAIL))
+            highs.append(values.quantile(1 - TAIL))
+    low, high = float(min(lows)), float(max(highs))
+    if high <= low:  # one value: give it room
+        low, high = low - 0.5, high + 0.5
+    return low, high
+
+
+def overflow(samples: dict[str, pd.Series], low: float, high: float) -> list[str]:
+    """What each sample has outside [low, high], as the chart's caption says it."""
+    notes = []
+    for label, sample in samples.items():
+        values = sample.dropna().astype(float)
+        for share, side, end in (
+            ((values < low).mean(), "below", low),
+            ((values > high).mean(), "above", high),
+        ):
+            if len(values) and share > 0:
+                notes.append(f"{share:.1%} of {label} {side} {end:g} (in the edge bar, hatched)")
+    return notes
+
+
+def _distribution(name: str, samples: dict[str, pd.Series], numeric: bool) -> tuple[str, list[str]]:
+    """A chart of `samples` (label -> values: the reference, then the served rows of each
+    version), as PNG in base64, and the notes of its caption."""
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
-    figure = Figure(figsize=(4, 2.6))
+    figure = Figure(figsize=(4.4, 2.8))
     axis = figure.subplots()
+    notes: list[str] = []
     if numeric:
-        both = pd.concat([reference, served]).dropna()
-        bins = 20 if both.nunique() > 20 else max(both.nunique(), 1)
-        axis.hist(reference.dropna(), bins=bins, density=True, alpha=0.5, label="reference")
-        axis.hist(served.dropna(), bins=bins, density=True, alpha=0.5, label="served")
+        low, high = robust_range(samples)
+        edges = [low + (high - low) * i / BINS for i in range(BINS + 1)]
+        for label, sample in samples.items():
+            values = sample.dropna().astype(float)
+            if not len(values):
+                continue
+            # Beyond the range, values count in the edge bars (marked), not off the chart.
+            _, _, bars = axis.hist(
+                values.clip(low, high), bins=edges, density=True, alpha=0.5, label=label
+            )
+            if (values < low).any():
+                bars[0].set_hatch("///")
+            if (values > high).any():
+                bars[-1].set_hatch("///")
+        notes = overflow(samples, low, high)
     else:
         shares = pd.DataFrame(
-            {
-                "reference": reference.value_counts(normalize=True),
-                "served": served.value_counts(normalize=True),
-            }
+            {label: sample.value_counts(normalize=True) for label, sample in samples.items()}
         ).fillna(0)
         shares.plot.bar(ax=axis, alpha=0.7)
     axis.set_title(name, fontsize=9)
     axis.legend(fontsize=7)
-    return _png(figure)
+    return _png(figure), notes
+
+
+def samples_of(
+    name: str, reference: pd.DataFrame, served: pd.DataFrame, versions: pd.Series | None
+) -> dict[str, pd.Series]:
+    """label -> values: the reference, then the served rows of each version (one "served"
+    when the versions are not known)."""
+    samples = {"reference": reference[name]}
+    if versions is None:
+        samples["served"] = served[name]
+        return samples
+    for version in sorted(versions.astype(str).unique(), key=_version_order):
+        rows = served.loc[versions.astype(str) == version, name]
+        samples[f"served v{version} ({len(rows)} rows)"] = rows
+    return samples
+
+
+def served_by(versions: pd.Series | None) -> str:
+    """ "Served rows by version: v1 88, v2 912", or "" when the versions are not known."""
+    if versions is None or not len(versions):
+        return ""
+    counts = versions.astype(str).value_counts()
+    shown = ", ".join(f"v{v} {counts[v]}" for v in sorted(counts.index, key=_version_order))
+    return f"Served rows by version: {shown}."
+
+
+def _version_order(version: str) -> tuple[int, str]:
+    return (int(version), "") if version.isdigit() else (10**9, version)
 
 
 # The status column's words, and the order of the rows: tripped first, then not judged.
@@ -52,7 +138,10 @@ def render(
     served: pd.DataFrame,
     numeric: list[str],
     categorical: list[str],
+    versions: pd.Series | None = None,
 ) -> str:
+    """The report; `versions`: the model version that answered each served row (same index as
+    `served`), to draw each version's rows apart."""
     order = list(SHOWN)
     rows = "".join(
         f"<tr class='{c.status}'><td>{SHOWN[c.status]}</td>"
@@ -66,16 +155,26 @@ def render(
         columns = [(n, True) for n in numeric] + [(n, False) for n in categorical]
         columns.append(("prediction", True))
         plots = "".join(
-            f"<img alt='{html.escape(name)}: reference vs served' "
-            f"src='data:image/png;base64,{_distribution(name, reference[name], served[name], is_num)}'>"
+            _figure(name, samples_of(name, reference, served, versions), is_num)
             for name, is_num in columns
             if name in reference and name in served and served[name].notna().any()
         )
     body = f"""<table><tr><th>status</th><th>rule</th><th>subject</th><th>value</th><th>limit</th><th>detail</th></tr>
 {rows}</table>
 <h2>Served vs reference</h2>
+<p class="versions">{html.escape(served_by(versions if len(served) else None))}</p>
 {plots or "<p>No served rows in the window.</p>"}"""
     return page(title, summary_line(checks), body)
+
+
+def _figure(name: str, samples: dict[str, pd.Series], numeric: bool) -> str:
+    image, notes = _distribution(name, samples, numeric)
+    caption = "; ".join(notes)
+    return (
+        f"<figure><img alt='{html.escape(name)}: reference vs served' "
+        f"src='data:image/png;base64,{image}'>"
+        f"{f'<figcaption>{html.escape(caption)}</figcaption>' if caption else ''}</figure>"
+    )
 
 
 def page(title: str, summary: str, body: str) -> str:
@@ -83,7 +182,7 @@ def page(title: str, summary: str, body: str) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:4px 8px;border-bottom:1px solid #ddd}}
-tr.fired{{background:#fdd}}tr.not_judged{{background:#eee;color:#555}}img{{margin:4px}}</style></head>
+tr.fired{{background:#fdd}}tr.not_judged{{background:#eee;color:#555}}figure{{display:inline-block;margin:4px}}figcaption{{font-size:small;max-width:30em}}</style></head>
 <body><h1>{html.escape(title)}</h1>
 <p class="summary">{html.escape(summary)}</p>
 {body}

@@ -163,7 +163,7 @@ def monitor(project, now: datetime | None = None, registry=None) -> Outcome:
     )
     checks = own_checks(view, log, registered)
     checks += team_checks(view, project.extensions.monitor_checks)
-    return report(project, view, checks)
+    return report(project, view, checks, log.loc[view.served.index, "model_version"])
 
 
 def nothing_to_judge(project, now: datetime, why: str) -> Outcome:
@@ -204,7 +204,9 @@ def write(
     )
 
 
-def report(project, view: MonitorView, checks: list[Check]) -> Outcome:
+def report(
+    project, view: MonitorView, checks: list[Check], versions: pd.Series | None = None
+) -> Outcome:
     """Write the HTML report and summary.json to `monitor.report_dir`; post the tripped
     checks to the webhook (MONITOR_WEBHOOK_URL, else monitor.webhook_url) if any: a rule not
     judged is never alerted."""
@@ -214,11 +216,18 @@ def report(project, view: MonitorView, checks: list[Check]) -> Outcome:
     params, root = project.params, project.root
     name, settings = params.registry.model_name, view.settings
     folder = root / settings.report_dir
-    title = f"{name} v{view.version}: monitoring {view.now:%Y-%m-%d %H:%M} UTC"
+    # The champion now; the rows may have been served by others too (the report splits them).
+    title = f"{name}: monitoring {view.now:%Y-%m-%d %H:%M} UTC (champion v{view.version})"
     reference = view.reference.assign(prediction=view.reference_scores.to_numpy())
     train = params.train
     html = render(
-        title, checks, reference, view.served, train.numeric_features, train.categorical_features
+        title,
+        checks,
+        reference,
+        view.served,
+        train.numeric_features,
+        train.categorical_features,
+        versions,
     )
     write(folder, html, name, view.version, view.now, checks, summary_line(checks))
     fired = [check.as_dict() for check in checks if check.fired]
