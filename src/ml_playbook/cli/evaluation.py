@@ -282,8 +282,9 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
     ) -> None:
         """Which features pushed each prediction up or down, with a plot per example.
 
-        Exact for a linear model (coefficient × centred value); other models need SHAP
-        (`uv run --with shap ...`). Relative to the average over a sample of the training set.
+        Exact for a linear model (coefficient × centred value); other models need SHAP, not
+        installed by default: `uv run --with shap <package> eval attribute`, or `uv add shap`.
+        Relative to the average over a sample of the training set.
         """
         from ..evaluation import references, reports
         from ..evaluation.attributions import attribute, example_figure, example_table
@@ -298,6 +299,7 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             train = project.params.train
             filters = where_pairs(where)
             chosen = references.load(project, model)
+            shap_needed(chosen.model, spec.package, project.params.train.model)
             if data is not None:
                 frame, source = gather([data], [], train, chosen.model), str(data)
             else:
@@ -446,3 +448,21 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
         typer.echo(f"report index: {write_index(root).relative_to(root)}")
 
     apps.root.add_typer(group, name="eval")
+
+
+def shap_needed(model, package: str, model_name: str) -> None:
+    """Refuse at once, saying how to get it, when `model` needs SHAP and it is not installed
+    (190 MB with numba: left out of the default install)."""
+    from importlib.util import find_spec
+
+    from ..evaluation.attributions import split_pipeline
+
+    estimator = split_pipeline(model)[1]
+    linear = hasattr(estimator, "coef_") and hasattr(estimator, "intercept_")
+    if linear or find_spec("shap") is not None:
+        return
+    raise ProjectError(
+        f"`eval attribute` explains a {type(estimator).__name__} ({model_name}) with SHAP, "
+        f"which is not installed: run `uv run --with shap {package} eval attribute` (once), or "
+        "`uv add shap` (190 MB) to keep it; a linear model (train.model: linear) needs nothing"
+    )
