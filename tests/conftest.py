@@ -126,6 +126,16 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: heaviest[item.fspath])
 
 
+def pytest_report_header(config):
+    """The first results of a whole run come minutes after it starts: say so, and why."""
+    if config.option.markexpr.strip() == "unit":
+        return None
+    return [
+        "the slowest files start first (they render, install and run whole projects): the first "
+        "results come after a minute or two; `uv run pytest -m unit` runs the fast layer alone"
+    ]
+
+
 _seconds_by_layer: dict[str, float] = defaultdict(float)
 _tests_by_layer: dict[str, int] = defaultdict(int)
 
