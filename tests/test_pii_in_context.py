@@ -138,6 +138,26 @@ def test_a_percent_encoded_address_is_found_as_written(local, domain):
     assert [m.start for m in pii.find(text, regions=REGIONS)] == [text.index(encoded)]
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("GET /v1/users?ssn=123+45+6789&page=2", "123+45+6789"),  # a form's `+` for a space
+        ("GET /v1/users?jumin=900101+1234567", "900101+1234567"),
+        ("<td>o&#x27;connor@example.com</td>", "o&#x27;connor@example.com"),
+        ("mail kim&#64;example.com", "kim&#64;example.com"),
+    ],
+)
+def test_form_spaces_and_character_references_are_decoded_and_reported_as_written(text, value):
+    assert [match.value for match in pii.find(text, regions=REGIONS)] == [value]
+
+
+def test_a_plus_outside_a_form_value_is_a_plus():
+    assert found("+82 10 1234 5678, kim+news@example.com") == [
+        ("phone", "+82 10 1234 5678"),
+        ("email", "kim+news@example.com"),
+    ]
+
+
 def test_escapes_are_decoded_once_and_only_when_they_spell_text():
     assert found("phone=%2B82%2010-1234-5678") == [("phone", "%2B82%2010-1234-5678")]
     assert found("email=kim%2540example.com") == []  # %25 is `%`: `kim%40…`, not an address
@@ -199,6 +219,21 @@ def test_digit_groups_of_an_iban_that_fails_its_check_are_not_a_card():
 
     assert found(text) == []
     assert found(f"card {visa[:4]} {visa[4:8]} {visa[8:12]} {visa[12:]}") != []
+
+
+def test_a_dashed_number_with_a_companys_check_digit_is_a_companys():
+    # given 110111-… : a date (2011-01-11) and a sex digit, but the check digit of a
+    # corporate registration number (weights 1, 2, 1, 2, …), not a person's
+    body = "110111" + "8" + "50630"
+    check = (10 - sum(int(d) * w for d, w in zip(body, (1, 2) * 6, strict=True)) % 10) % 10
+    number = f"{body[:6]}-{body[6:]}{check}"
+
+    assert found(number, column="c17") == []
+    assert found(f"주민번호 {number}") == [("kr_frn", number)]
+
+
+def test_groups_of_an_iban_that_fails_its_check_are_not_a_phone():
+    assert found("IE59 HEYP 0655 1644 1975 26", column="c17") == []
 
 
 # 9. Decided: interface addresses are addresses; business numbers are not personal data.

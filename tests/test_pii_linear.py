@@ -54,6 +54,8 @@ RUNS = {
     "local part specials": "a'b=c#d!e/f?g{h|i}j~k&" * (MEGABYTE // 22) + "@",
     "quote runs": '"' * MEGABYTE + "@x.com",
     "percent escapes, whole and broken": "%40%2B%20%E%4%%ZZ%C3" * (MEGABYTE // 20),
+    "character references and form values": "&#x27;&amp;&#9;&#;?k=1+2&" * (MEGABYTE // 25),
+    "question marks": "?" * MEGABYTE,
     "six-digit groups": "622126 " * (MEGABYTE // 7),
     "CSV rows under a header": "name,ssn\n" + "Kim,123 45 678\n" * (MEGABYTE // 15),
     "one long CSV row": "name,ssn\n" + "1,123 45 678," * (MEGABYTE // 13),

@@ -25,6 +25,7 @@ PIECES = [
     "KW20KPGQ8ILP0PY97P7XAQKQ4WVUKC", "kim@example.com", "o'connor@example.com",
     '"john smith"@example.com', "%40", "%2B", "%20", "%EC%A3%BC", "203.0.113.7",
     "2001:db8::1", "::ffff:192.0.2.1", "０１０－１２３４－５６７８", "kim＠example.com",
+    "&#64;", "&#x27;", "&#45;", "&amp;", "?ssn=", "?email=", "+",
     "jumin", "ssn", "주민번호", "email=", "?e=", "&", "=", ",", "|", "\n", " ", "-", ".", "/",
     "(", ")", "+", ":", "–", "\u00a0", "\u3000", "．", "：",
 ]  # fmt: skip
@@ -50,6 +51,8 @@ def dropped(texts: list[str]) -> list[str]:
 @example("LC02 XHZW K0CS GRR9 EAYV 5F6F VDN4 8KUX")
 @example("email=name%40host.com")
 @example("ssn=123%2045%206789")
+@example("010&#45;1234&#45;5678")
+@example("?ssn=123+45+6789")
 def test_the_prefilter_keeps_every_text_the_detector_finds_something_in(text):
     if any(pii.find(text, context="value", regions=REGIONS)):
         assert kept(text), text

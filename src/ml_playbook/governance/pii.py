@@ -47,7 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .pii_context import Columns, percent_decoded
+from .pii_context import Columns, decoded
 
 # A line (or cell) that holds this marker is never reported: for true negatives in code
 # and docs, e.g. an example email. `.pii-allowlist` (one value per line) does the same for
@@ -323,6 +323,12 @@ def _issued_with_check(digits: str, born: date) -> bool:
     return born < CHECK_DIGIT_DROPPED and int(digits[7:9]) <= 96 and _rrn_check_digit_holds(digits)
 
 
+def _corporate_check_digit_holds(digits: str) -> bool:
+    """The check digit of a Korean corporate registration number (weights 1, 2, 1, 2, …)."""
+    total = sum(int(d) * w for d, w in zip(digits, (1, 2) * 6, strict=False))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
 def _rrn_check_digit_holds(digits: str) -> bool:
     weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
     total = sum(int(d) * w for d, w in zip(digits, weights, strict=False))
@@ -343,7 +349,15 @@ def _confirm_registration(text: str, found: re.Match, context: Surroundings) -> 
         return None  # 법인등록번호, 바코드, epoch, 거래번호 …
     separator = found.group("sep")
     if separator == "-":
-        return start, end  # the dashed form is the registration number's own
+        # The dashed form is the registration number's own; a company's registration number
+        # (법인등록번호) is written so too: one that should carry a person's check digit
+        # (read as born before October 2020) but carries a company's is a company's.
+        corporate = (
+            born < CHECK_DIGIT_DROPPED
+            and not _rrn_check_digit_holds(digits)
+            and _corporate_check_digit_holds(digits)
+        )
+        return None if verdict == 0 and corporate else (start, end)
     if verdict == 0 and _LABELLED.search(window):
         return None  # 고객번호 9001011234567, "order_no": …: labelled as another number
     if separator:
@@ -713,6 +727,8 @@ def _phone_span(
     text: str, found: re.Match, context: Surroundings, regions: tuple[str, ...]
 ) -> Span | None:
     start = found.start()
+    if text[start - 1 : start] == " " and _IBAN_HEAD.search(text, max(0, start - 48), start):
+        return None  # groups of an IBAN written in print form (one that failed its check)
     international = text[start] == "+"
     # After `1234 `: the tail of a number grouped by spaces (an IBAN, a card), unless it is
     # a phone written with its own punctuation (a list of phones).
@@ -1029,8 +1045,8 @@ def find(
     Percent-escapes (`kim%40example.com`, `%2B82…`) are decoded once
     before matching; a match reports the value and offset as written in `text`.
     """
-    decoded = percent_decoded(text)
-    plain, origin = decoded if decoded is not None else (text, None)
+    unescaped = decoded(text)
+    plain, origin = unescaped if unescaped is not None else (text, None)
     normal = normalise(plain)
     # One cheap look at the line first: what it holds decides which kinds are searched (a
     # line without a digit or an `@` none at all).
@@ -1120,9 +1136,9 @@ def clear_caches() -> None:
 def mask(value: str) -> str:
     """Enough of a value to recognise it, not to use it: a***@example.com, 010-****-5678
     (a percent-encoded value is masked decoded: `kim%40example.com` as k***@example.com)."""
-    decoded = percent_decoded(value)
-    if decoded is not None:
-        value = decoded[0]
+    unescaped = decoded(value)
+    if unescaped is not None:
+        value = unescaped[0]
     if "@" in value:
         user, domain = value.split("@", 1)
         return f"{user[:1]}***@{domain}"

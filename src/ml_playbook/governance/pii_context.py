@@ -1,50 +1,87 @@
-"""Where a value sits, for the PII detector: its text with percent-escapes decoded (and the
-way back to the original offsets), and the header of the table column it is in.
+"""Where a value sits, for the PII detector: its text with escapes decoded (and the way back
+to the original offsets), and the header of the table column it is in.
 
 Both are structure the detector reads besides the words just before a value: an access log
-holds `email=kim%40example.com`, an HR export a column `jumin` over `900101 1234567`.
+holds `email=kim%40example.com`, a web page `o&#x27;connor@example.com`, an HR export a
+column `jumin` over `900101 1234567`.
 """
 
+import html
 import re
 
-_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# Runs of percent-escapes, and HTML character references.
+_ENCODED = re.compile(
+    r"(?:%[0-9A-Fa-f]{2})+|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|amp|quot|apos|lt|gt|nbsp);"
+)
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+# A query string's value (`?ssn=123+45+6789`, `&email=kim+lee%40…`): a form encodes spaces as `+`.
+_QUERY_VALUE = re.compile(r"[?&;][^=&\s]{1,64}=([^&\s\"'<>#]+)")
+_DIGIT_PLUS_DIGIT = re.compile(r"[0-9]\+[0-9]")
 
 
-def percent_decoded(text: str) -> tuple[str, list[int]] | None:
-    """`text` with its percent-escapes decoded once, and for every character of the result
-    (and its end) the offset in `text` it came from; None if `text` holds no escape.
+def decoded(text: str) -> tuple[str, list[int]] | None:
+    """`text` with its escapes decoded once, and for every character of the result (and its
+    end) the offset in `text` it came from; None if `text` holds no escape.
 
-    Decoded once: `%2540` becomes `%40`, never `@`. Escapes that do not spell UTF-8 stay as
-    written, and so do escapes of control characters (`%0A` must not split a line's value
-    from the words before it)."""
-    if "%" not in text:
+    Decoded: percent-escapes (`%40`, `%EC%A3%BC`), HTML character references (`&#x27;`,
+    `&#64;`, `&amp;`), and `+` as a space in a query string's value that is form-encoded
+    (it holds a percent-escape, or `+` between digits: `ssn=123+45+6789`). Once: `%2540`
+    becomes `%40`, never `@`. Escapes that do not spell UTF-8 stay as written, and so do
+    escapes of control characters (`%0A` must not split a value from the words before it)."""
+    if "%" not in text and "&" not in text and "+" not in text:
         return None
-    runs = list(_ESCAPES.finditer(text))
-    if not runs:
+    changes: list[tuple[int, int, list[tuple[str, int]]]] = []  # (start, end, [(char, at)])
+    for found in _ENCODED.finditer(text):
+        if found.group()[0] == "%":
+            changes.append((found.start(), found.end(), _percent_chars(text, found)))
+        else:
+            char = html.unescape(found.group())
+            if len(char) == 1 and (char.isprintable() or char == "\u00a0"):
+                changes.append((found.start(), found.end(), [(char, found.start())]))
+    changes += [(at, at + 1, [(" ", at)]) for at in _form_spaces(text)]
+    if not changes:
         return None
     pieces: list[str] = []
     origin: list[int] = []
     last = 0
-    for run in runs:
-        pieces.append(text[last : run.start()])
-        origin.extend(range(last, run.start()))
-        raw = bytes.fromhex(run.group().replace("%", ""))
-        index = 0
-        while index < len(raw):
-            char, size = _utf8_char(raw, index)
-            at = run.start() + 3 * index
-            if char is None or not char.isprintable():
-                pieces.append(text[at : at + 3])
-                origin.extend(range(at, at + 3))
-                index += 1
-            else:
-                pieces.append(char)
-                origin.append(at)
-                index += size
-        last = run.end()
+    for start, end, chars in sorted(changes):
+        pieces.append(text[last:start])
+        origin.extend(range(last, start))
+        pieces.extend(char for char, _ in chars)
+        origin.extend(at for _, at in chars)
+        last = end
     pieces.append(text[last:])
     origin.extend(range(last, len(text) + 1))
     return "".join(pieces), origin
+
+
+def _percent_chars(text: str, run: re.Match) -> list[tuple[str, int]]:
+    """The characters a run of percent-escapes spells, each with its offset in `text`."""
+    raw = bytes.fromhex(run.group().replace("%", ""))
+    chars: list[tuple[str, int]] = []
+    index = 0
+    while index < len(raw):
+        char, size = _utf8_char(raw, index)
+        at = run.start() + 3 * index
+        if char is None or not char.isprintable():
+            chars.extend((text[i], i) for i in range(at, at + 3))
+            index += 1
+        else:
+            chars.append((char, at))
+            index += size
+    return chars
+
+
+def _form_spaces(text: str) -> list[int]:
+    """Offsets of the `+` that stand for spaces in form-encoded query values."""
+    if "+" not in text or ("=" not in text):
+        return []
+    spaces = []
+    for found in _QUERY_VALUE.finditer(text):
+        value = found.group(1)
+        if "+" in value and (_ESCAPE.search(value) or _DIGIT_PLUS_DIGIT.search(value)):
+            spaces += [found.start(1) + i for i, char in enumerate(value) if char == "+"]
+    return spaces
 
 
 def _utf8_char(raw: bytes, index: int) -> tuple[str | None, int]:

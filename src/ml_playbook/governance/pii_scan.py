@@ -44,7 +44,8 @@ TEXT_LIMIT = 256 * 1024 * 1024  # a text file larger than this is data: scan it 
 
 # A superset of every value the detector can find, in RE2 syntax (DuckDB), on the text as
 # written (`pii.find` normalises full-width forms, odd spaces and dashes, and decodes percent-
-# escapes first): an `@`; any percent-escape; seven digits with only a phone's, a card's or a
+# escapes and HTML character references first): an `@`; any percent-escape or character
+# reference; seven digits with only a phone's, a card's or a
 # registration number's separators between; a dotted quad; two colons four hex digits apart
 # (IPv6); two letters and two digits starting fifteen letters, digits and single spaces (an
 # IBAN, whose letters may break every digit run). tests/test_pii_prefilter.py checks it
@@ -58,7 +59,7 @@ _SEPARATOR = (
 _LETTER = "[A-Za-z\uff21-\uff3a\uff41-\uff5a]"
 _HEX = "[0-9A-Fa-f\uff10-\uff19\uff21-\uff26\uff41-\uff46]"
 PREFILTER = (
-    "[@\uff20]|%[0-9A-Fa-f]{2}"
+    "[@\uff20]|%[0-9A-Fa-f]{2}|&#?[0-9A-Za-z]{1,8};"
     f"|{_DIGIT}(?:{_SEPARATOR}*{_DIGIT}){{6}}"
     f"|{_DIGIT}{{1,3}}[.\uff0e]{_DIGIT}{{1,3}}[.\uff0e]{_DIGIT}{{1,3}}[.\uff0e]{_DIGIT}{{1,3}}"
     f"|{_HEX}{{0,4}}[:\uff1a]{_HEX}{{0,4}}[:\uff1a]"
@@ -111,10 +112,11 @@ def _leaves_to_scan(connection, path: Path) -> tuple[str, list[_Leaf]]:
             leaves += _leaves(path, name, tables.identifier(name), dtype, many=False)
         return source, leaves
     # A CSV is sniffed once, its quoting given (RFC 4180: `"`, doubled to escape: DuckDB
-    # otherwise tries every quote and escape on every column, 0.7 s for 1,000 columns), then
+    # otherwise tries every quote and escape on every column, 0.7 s for 1,000 columns; no
+    # comment character, or `ops#1@example.com` would lose its end), then
     # read as text whatever DuckDB sniffs (`0101234…` must keep its zero), skipping columns
     # sniffed as fractions, dates, times or booleans.
-    quoting = f"delim = {tables.literal(delimiter)}, quote = '\"', escape = '\"'"
+    quoting = f"delim = {tables.literal(delimiter)}, quote = '\"', escape = '\"', comment = ''"
     has_header, columns = connection.execute(
         f"select HasHeader, Columns from sniff_csv({tables.literal(str(path))}, {quoting})"
     ).fetchone()
@@ -176,26 +178,30 @@ def _value(leaf: _Leaf, sql: str) -> str:
 WIDE = 64  # leaves from which a table's cells are unnested from a list, not unpivoted
 
 
-def _cells(leaves: dict[int, _Leaf], source: str, sample: int) -> str:
-    """One query for the leaves of one value a row: the table turned into (leaf, value) rows,
-    the prefilter's candidates kept, then per leaf their count and a uniform sample. DuckDB's
-    UNPIVOT is the faster way for a few columns, a list unnested for many (half the time at
-    1,000 columns, twice the time at 6)."""
-    values = [_value(leaf, leaf.sql) for leaf in leaves.values()]
+def _cells(leaves: list[_Leaf], source: str, sample: int) -> str:
+    """One query for the leaves of one value a row: the table turned into (place, value) rows
+    of the prefilter's candidates (place: the leaf's index in `leaves`), then per place their
+    count and a uniform sample. DuckDB's UNPIVOT is the faster way for a few columns; for
+    many, a row's cells as one list whose candidates' places are unnested (UNPIVOT costs
+    twice as much at 1,000 columns)."""
+    values = [_value(leaf, leaf.sql) for leaf in leaves]
+    prefilter = tables.literal(PREFILTER)
     if len(leaves) < WIDE:
-        named = ", ".join(
-            f'{value} as "{index}"' for index, value in zip(leaves, values, strict=True)
-        )
-        cells = f"unpivot (select {named} from {source}) on columns(*) into name leaf value value"
-    else:
-        indexes = ", ".join(map(str, leaves))
+        named = ", ".join(f'{value} as "{place}"' for place, value in enumerate(values))
         cells = (
-            f"select unnest([{', '.join(values)}]) as value, unnest([{indexes}]) as leaf "
-            f"from {source}"
+            f"select place::integer as place, value from (unpivot (select {named} from {source}) "
+            f"on columns(*) into name place value value) where regexp_matches(value, {prefilter})"
+        )
+    else:
+        places = (
+            f"list_filter(range({len(values)}), lambda i: regexp_matches(row[i + 1], {prefilter}))"
+        )
+        cells = (
+            f"select place, row[place + 1] as value from (select row, unnest({places}) as place "
+            f"from (select [{', '.join(values)}] as row from {source}))"
         )
     return (
-        f"select leaf, count(*), arg_min(value, random(), {sample}) from ({cells}) "
-        f"where regexp_matches(value, {tables.literal(PREFILTER)}) group by leaf"
+        f"select place, count(*), arg_min(value, random(), {sample}) from ({cells}) group by place"
     )
 
 
@@ -231,8 +237,10 @@ def scan_table(
         one = {index: leaf for index, leaf in enumerate(leaves) if not leaf.many}
         many = {index: leaf for index, leaf in enumerate(leaves) if leaf.many}
         if one:
-            for leaf, matched, values in connection.execute(_cells(one, source, sample)).fetchall():
-                measured[int(leaf)] = (matched, values)
+            indexes = list(one)
+            query = _cells(list(one.values()), source, sample)
+            for place, matched, values in connection.execute(query).fetchall():
+                measured[indexes[place]] = (matched, values)
         if many:
             row = connection.execute(_lists(many, source, sample)).fetchone()
             for position, index in enumerate(many):
