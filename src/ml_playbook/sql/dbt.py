@@ -98,8 +98,10 @@ def build_into(project, layers: tuple[str, ...], folder: Path, empty: str = "") 
 def build_args(layers: tuple[str, ...]) -> list[str]:
     # `buildable`: a test runs once every model it reads is built here or upstream of what is,
     # so a stage building the first layers leaves the tests of the sets to the stage after.
+    # Silent: the stage says what was built and how long it took; dbt's own log of the run
+    # stays in sql/target/dbt.log, and its problems come back in the result.
     selected = [f"path:{layer}" for layer in layers]
-    return ["build", "--select", *selected, "--indirect-selection", "buildable"]
+    return ["build", "--select", *selected, "--indirect-selection", "buildable", *SILENT]
 
 
 def invoke(project, args: list[str], environment: dict[str, str] | None = None):
