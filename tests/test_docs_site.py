@@ -1,7 +1,9 @@
-"""The generated docs site draws its diagrams with no network: a real browser (headless
-Chromium) opens the built architecture page from disk, with every host name unresolvable, and
-the mermaid block holds a drawn SVG. The control, the same site without its copy of mermaid,
-shows the diagram's source text: the theme's CDN fallback cannot load offline."""
+"""The generated docs site draws its diagrams legibly with no network: a real browser (headless
+Chromium, a 1280 px wide window) opens each built page with a diagram from disk, with every host
+name unresolvable; every node its mermaid blocks declare is drawn, and every label is drawn at
+least 10 px high (a long left-to-right chart squeezed into the content column is not). The
+control, the same site without its copy of mermaid, shows the diagram's source text: the
+theme's CDN fallback cannot load offline."""
 
 import fcntl
 import json
@@ -22,6 +24,14 @@ pytestmark = pytest.mark.browser
 
 BUNDLE = "javascripts/mermaid.tiny.js"
 PAGE = "team/architecture/index.html"
+# The pages with diagrams: the source in docs/ and the built page.
+DIAGRAM_PAGES = {
+    "docs/process.md": "process/index.html",
+    "docs/team/architecture.md": "team/architecture/index.html",
+}
+WINDOW_WIDTH = 1280  # px: a laptop's browser window
+MIN_LABEL_HEIGHT = 10.0  # px: below this a label cannot be read without zooming
+LABEL_CLASSES = {"nodeLabel", "edgeLabel"}  # what mermaid's flowchart labels its text with
 
 
 def chromium() -> str:
@@ -141,6 +151,26 @@ def drawn_nodes(document: dict) -> set[str]:
     return drawn
 
 
+def text_of(node: dict) -> str:
+    return "".join(
+        child.get("nodeValue", "") for child in nodes(node) if child.get("nodeType") == 3
+    )
+
+
+def label_heights(browser: Browser, document: dict) -> dict[str, float]:
+    """The drawn height (px, as on screen) of each non-empty label of the page's diagrams."""
+    heights = {}
+    for host in nodes(document):
+        if host.get("localName") == "div" and "mermaid" in classes(host):
+            for node in nodes(host):
+                text = text_of(node).strip()
+                if node.get("nodeType") == 1 and LABEL_CLASSES & set(classes(node)) and text:
+                    quad = browser.page("DOM.getBoxModel", nodeId=node["nodeId"])["model"]
+                    top, bottom = quad["content"][1], quad["content"][5]
+                    heights[text] = min(heights.get(text, bottom - top), bottom - top)
+    return heights
+
+
 def source_text_shown(document: dict) -> bool:
     """The diagram's source (`flowchart …`) still shown as text in a `<pre>`, not drawn."""
     return any(
@@ -185,18 +215,21 @@ def failed(browser: Browser) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def site(render, tmp_path_factory) -> tuple[Path, set[str]]:
-    """A default project's site, built strictly; and the node names its architecture diagram
-    declares (`name[label]`, `name(label)`, `name[(label)]` in the mermaid source)."""
+def site(render, tmp_path_factory) -> tuple[Path, dict[str, set[str]]]:
+    """A default project's site, built strictly; and, for each built page with diagrams, the
+    node names its mermaid blocks declare (`name[label]`, `name(label)`, `name[(label)]`)."""
     require("chromium")  # before building a site no browser could open
     project = render(name="docs-site")
     built = tmp_path_factory.mktemp("site")
     done = run_module(project, "mkdocs", "build", "--strict", "--site-dir", str(built))
     assert done.returncode == 0, done.stderr
-    source = (project / "docs/team/architecture.md").read_text()
-    diagram = re.search(r"```mermaid\n(.*?)```", source, re.DOTALL)
-    assert diagram is not None
-    declared = set(re.findall(r"\b(\w+)[\[(]", diagram.group(1)))
+    declared = {}
+    for source, page in DIAGRAM_PAGES.items():
+        diagrams = re.findall(r"```mermaid\n(.*?)```", (project / source).read_text(), re.DOTALL)
+        assert diagrams, f"{source} has no diagram"
+        declared[page] = {
+            name for diagram in diagrams for name in re.findall(r"\b(\w+)[\[(]", diagram)
+        }
     return built, declared
 
 
@@ -207,19 +240,35 @@ def browser(tmp_path):
     opened.close()
 
 
-def test_the_built_architecture_page_draws_its_diagram_offline(site, browser):
+@pytest.mark.parametrize("page", DIAGRAM_PAGES.values())
+def test_each_page_draws_its_diagrams_offline_and_legibly_at_1280_px(site, browser, page):
     built, declared = site
     assert (built / BUNDLE).is_file()
+    browser.page(
+        "Emulation.setDeviceMetricsOverride",
+        width=WINDOW_WIDTH,
+        height=900,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
 
-    open_offline(browser, built / PAGE)
+    open_offline(browser, built / page)
     deadline = time.monotonic() + 30
-    while not (drawn := drawn_nodes(document(browser))) and time.monotonic() < deadline:
+    while (drawn := drawn_nodes(document(browser))) != declared[
+        page
+    ] and time.monotonic() < deadline:
         time.sleep(0.2)
+    heights = label_heights(browser, document(browser))
 
-    assert drawn == declared
+    assert drawn == declared[page]
     assert not source_text_shown(document(browser))
     mermaid_requests = [url for url in requested(browser).values() if "mermaid" in url]
     assert mermaid_requests == [(built / BUNDLE).as_uri()]
+    assert len(heights) >= len(declared[page])  # every node's label, and the edges' too
+    small = {
+        text: round(height, 1) for text, height in heights.items() if height < MIN_LABEL_HEIGHT
+    }
+    assert small == {}, f"{page}: labels drawn under {MIN_LABEL_HEIGHT} px at {WINDOW_WIDTH} px"
 
 
 def test_without_the_local_bundle_the_page_shows_the_source_text(site, browser, tmp_path):
