@@ -30,7 +30,8 @@ ANSWER_SETS = {
         "escalation_contact": "@ml-oncall",
     },
     "roles-empty-gitlab": {"ci_provider": "gitlab"},
-    "one-person-no-ci": {**ONE_PERSON, "ci_provider": "none"},
+    # One person in every role, and the regression example: the pages follow the task too.
+    "one-person-regression-no-ci": {**ONE_PERSON, "ci_provider": "none", "ml_task": "regression"},
     "partial-roles-github": {**PARTIAL, "ci_provider": "github"},
 }
 TITLES = {
@@ -161,10 +162,11 @@ def test_whoever_takes_a_page_is_named_in_q28_q34_and_the_runbook(project):
 
 def test_changing_the_label_says_the_task_and_metric_change_with_it(project):
     _, root = project
+    other = {"binary_classification": "regression", "regression": "binary_classification"}
 
     q3, q5 = answer(root, 3), answer(root, 5)
 
-    assert "`task: regression`" in q3
+    assert f"`task: {other[answers(root)['ml_task']]}`" in q3
     assert "`evaluate.primary_metric`" in q3
     assert "refuses (at start) a primary metric that does not fit the task" in " ".join(q3.split())
     assert "[question 3](#q3)" in q5
@@ -198,7 +200,7 @@ def test_q30_gives_the_copy_command_from_the_projects_own_answers(project, tmp_p
 
     q30 = answer(root, 30)
 
-    assert f"`uvx copier copy {source} ../new-model`" in q30
+    assert f"\nuvx copier copy {source} ../new-model\n" in q30  # a line of its shell block
     if name == "roles-filled-github":  # the source it names is one copier can copy from
         run_copy(source, tmp_path / "next", defaults=True, unsafe=False, quiet=True)
         assert (tmp_path / "next/docs/process.md").is_file()
@@ -242,7 +244,7 @@ def test_codeowners_follow_the_role_answers(project):
 
     if name == "roles-empty-gitlab":
         assert not codeowners.exists()
-    elif name == "one-person-no-ci":
+    elif name == "one-person-regression-no-ci":
         assert set(re.findall(r"@\S+", codeowners.read_text())) == {"@solo"}
         assert "/.github/" not in codeowners.read_text()
     elif name == "partial-roles-github":
@@ -289,3 +291,118 @@ def test_the_process_document_passes_its_own_hook(project, monkeypatch, capsys):
     monkeypatch.chdir(root)
 
     assert main(["docs/process.md"]) == 0, capsys.readouterr().out
+
+
+def test_every_answer_gives_its_commands_in_a_shell_block(project):
+    _, root = project
+
+    bare = [
+        number
+        for number in range(1, 35)
+        if not answer(root, number).split("\n", 2)[2].startswith("See [question")
+        and "```bash\n" not in answer(root, number)
+    ]
+
+    assert bare == []
+
+
+def test_day_one_comes_first_and_walks_through_a_change_to_the_reports(project):
+    _, root = project
+
+    nav = yaml.load((root / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)["nav"]
+    day_one = (root / "docs/day-one.md").read_text()
+
+    assert nav[0] == {"Day one": "day-one.md"}
+    for step in ("make setup", "make pipeline", "make test", "git switch -c", "explain"):
+        assert step in day_one
+    assert "max_tickets_window" in day_one
+    assert "[team/roles.md](team/roles.md)" in day_one
+
+
+def test_the_readiness_page_speaks_of_the_projects_own_task(project):
+    _, root = project
+    regression = answers(root)["ml_task"] == "regression"
+
+    readiness = re.sub(r"\s+", " ", (root / "docs/readiness.md").read_text())
+
+    assert ("ROC AUC" in readiness) is not regression
+    assert ("churn does not depend" in readiness) is not regression
+    assert ("RMSE" in readiness) is regression
+    assert ("spend does not depend" in readiness) is regression
+
+
+def test_a_page_that_reaches_one_person_says_nobody_covers_them(project):
+    name, root = project
+    pages = {
+        "q28": answer(root, 28),
+        "runbook": (root / "docs/team/runbook.md").read_text().split("\n1. ", 1)[0],
+        "contacts": (root / "docs/team/contacts.md").read_text(),
+        "operations": (root / "docs/team/operations.md").read_text(),
+    }
+    # One person takes every page: @solo in every role; @ops-han, the only DevOps engineer
+    # and no ML engineer. A rota alias (@ml-oncall) or a team channel is not one person.
+    alone = {"one-person-regression-no-ci": "@solo", "partial-roles-github": "@ops-han"}
+
+    for page, text in pages.items():
+        said = re.sub(r"\s+", " ", text)
+        if name in alone:
+            assert f"**Cover: nobody.** Every page goes to one person ({alone[name]})" in said, page
+        else:
+            assert "Cover: nobody" not in said, page
+
+
+def test_performance_reviews_are_never_handed_to_a_stand_in(project):
+    _, root = project
+    manager = answers(root)["role_engineering_manager"]
+
+    expectations = re.sub(r"\s+", " ", (root / "docs/team/expectations.md").read_text())
+    roles = re.sub(r"\s+", " ", (root / "docs/team/roles.md").read_text())
+
+    if manager:
+        assert (
+            f"performance reviews and supports growth**: the engineering manager ({manager})"
+            in (expectations)
+        )
+        assert "unassigned" not in expectations + roles
+    else:
+        assert "performance reviews are unassigned and must be decided" in expectations
+        assert "who writes them is **unassigned and must be decided**" in roles
+        assert "but not reviews or growth" in expectations
+
+
+def test_the_feature_dictionary_describes_the_models_features(project):
+    _, root = project
+    train = yaml.safe_load((root / "params.yaml").read_text())["train"]
+
+    features, _, labels = (root / "docs/features.md").read_text().partition("## What it predicts")
+
+    row = re.compile(
+        r"^\| `(\w+)` \| [^|]+ \| [^|]+ \| [^|]+ \| (data engineer|data scientist) \|$", re.M
+    )
+    described = [name for name, _ in row.findall(features)]
+    assert sorted(described) == sorted(train["numeric_features"] + train["categorical_features"])
+    assert [name for name, _ in row.findall(labels)] == [train["label"]]
+
+
+def test_the_request_templates_carry_the_review_checklist_of_the_ci_provider(project):
+    _, root = project
+    provider = answers(root)["ci_provider"]
+    templates = {
+        "github": root / ".github/pull_request_template.md",
+        "gitlab": root / ".gitlab/merge_request_templates/Default.md",
+    }
+    issues = {"github": root / ".github/ISSUE_TEMPLATE", "gitlab": root / ".gitlab/issue_templates"}
+
+    for other in set(templates) - {provider}:
+        assert not templates[other].exists()
+        assert not issues[other].exists()
+    if provider == "none":
+        return
+    checklist = templates[provider].read_text()
+    assert "**One contract** (`docs/process.md#q3`)" in checklist
+    assert "`docs/features.md#at-serving-time`" in checklist
+    assert {"github": "`.github/workflows/ci.yml`", "gitlab": "`.gitlab-ci.yml`"}[
+        provider
+    ] in checklist
+    assert {"github": "this pull request", "gitlab": "this merge request"}[provider] in checklist
+    assert len(list(issues[provider].glob("*.md"))) == 2
