@@ -14,6 +14,8 @@ from ..registry import CHAMPION, open_registry
 from ..registry.moves import version_number
 
 TIMEOUT_SECONDS = 10
+# How long a service that is still loading its model is waited for.
+LOADING_WAIT_SECONDS = 60.0
 SHOWN_DIFFERENCES = 10
 
 
@@ -64,7 +66,16 @@ def examples(project):
 
 
 def _served_model(base: str) -> dict:
-    answer = _call(f"{base}/ready")
+    """What the service says it serves, once it has loaded a model (a service just started
+    answers 503 "loading" meanwhile: it is waited for, up to LOADING_WAIT_SECONDS)."""
+    started = time.monotonic()
+    answer = _ready_answer(f"{base}/ready")
+    while answer.get("status") == "loading" and time.monotonic() - started < LOADING_WAIT_SECONDS:
+        time.sleep(0.1)
+        answer = _ready_answer(f"{base}/ready")
+    if answer.get("status") in ("loading", "failed"):
+        why = answer.get("error") or f"still loading after {LOADING_WAIT_SECONDS:g} s"
+        raise ProjectError(f"{base} serves no model: {why}")
     served = answer.get("model") if isinstance(answer, dict) else None
     if not isinstance(served, dict):
         raise ProjectError(f"{base}/ready does not name the model it serves: is this the service?")
@@ -194,6 +205,8 @@ def _ready_answer(url: str) -> dict:
             answer = json.loads(error.read())
         except (json.JSONDecodeError, UnicodeDecodeError):
             answer = {}
-    except (urllib.error.URLError, TimeoutError, ConnectionError, json.JSONDecodeError) as error:
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         raise ProjectError(f"{url}: cannot reach the service ({error})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ProjectError(f"{url} did not answer JSON: is this the model service?") from None
     return answer if isinstance(answer, dict) else {}
