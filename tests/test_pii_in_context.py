@@ -206,10 +206,18 @@ def test_a_unionpay_number_is_found_in_its_groupings(length, body, six_first):
 
 
 @pytest.mark.parametrize(
-    "label", ["거래번호", "고객번호", "order_no:", '"txn_id": "', "회원번호 #", "ref"]
-)
-def test_thirteen_digits_under_another_numbers_label_are_not_a_registration_number(label):
-    assert found(f"{label} {RRN}") == []
+    ("label", "a_record"),
+    [("거래번호", True), ("승인번호", True), ('"txn_id": "', True), ("order_no:", True),
+     ("고객번호", False), ("registration_no", False)],
+)  # fmt: skip
+def test_thirteen_digits_under_another_numbers_label_need_the_check_digit(label, a_record):
+    # given 13 digits that start like a registration number (a date and a sex digit)
+    wrong = RRN[:-1] + str((int(RRN[-1]) + 1) % 10)
+
+    # then under a label, only the check digit makes them one; under a transaction's, order's
+    # or approval's label not even that
+    assert found(f"{label} {wrong}") == []
+    assert found(f"{label} {RRN}") == ([] if a_record else [("kr_rrn", RRN)])
 
 
 def test_digit_groups_of_an_iban_that_fails_its_check_are_not_a_card():

@@ -358,8 +358,6 @@ def _confirm_registration(text: str, found: re.Match, context: Surroundings) -> 
             and _corporate_check_digit_holds(digits)
         )
         return None if verdict == 0 and corporate else (start, end)
-    if verdict == 0 and _LABELLED.search(window):
-        return None  # 고객번호 9001011234567, "order_no": …: labelled as another number
     if separator:
         # `900101 1234567` reads as two numbers unless a keyword, a column or the check digit
         # of numbers issued before October 2020 says otherwise (those since need a keyword).
@@ -371,10 +369,11 @@ def _confirm_registration(text: str, found: re.Match, context: Surroundings) -> 
     if date.today().year - born.year > OLDEST_AGE_BARE:
         return None  # 1717… : epoch milliseconds, not someone born in 1917
     if not _issued_with_check(digits, born):
-        # 13 bare digits with no keyword: one order or transaction number in ~35 starts
-        # with a date and a sex digit, so the check digit decides (one in ten passes). A
-        # child's number issued since October 2020 (random last digits) needs a keyword, a
-        # column name or the dash; so does a barcode's look-alike (EAN check digit).
+        # 13 bare digits with no keyword: one order, customer or transaction number in ~35
+        # starts with a date and a sex digit, so the check digit decides (one in ten passes,
+        # whatever the label: 고객번호 or registration_no). A child's number issued since
+        # October 2020 (random last digits) needs a keyword, a column name or the dash; so
+        # does a barcode's look-alike (EAN check digit).
         return None
     # 13 bare digits from 1e12 to 2.2e12 read both as epoch milliseconds (2001-09 to 2039-09)
     # and as someone born in 2010-2021 (1910-1921 is too old, above): one time in 700 has a
@@ -385,12 +384,6 @@ def _confirm_registration(text: str, found: re.Match, context: Surroundings) -> 
     if digits[0] != "0" and int(digits) < EPOCH_MS_UNTIL and not korean:
         return None
     return start, end
-
-
-# A label that names the number as something else: `고객번호 `, `order_no: `, `"ref": "`.
-_LABELLED = re.compile(
-    r"(?:(?<![a-z])(?:no|nr|num|number|id|ref|code|key)|번호|코드|#)[ _:=：\"'(\[]{0,4}\Z"
-)
 
 
 def _registration_kind(value: str) -> str:

@@ -184,7 +184,14 @@ def _cells(leaves: list[_Leaf], source: str, sample: int) -> str:
     count and a uniform sample. DuckDB's UNPIVOT is the faster way for a few columns; for
     many, a row's cells as one list whose candidates' places are unnested (UNPIVOT costs
     twice as much at 1,000 columns)."""
-    values = [_value(leaf, leaf.sql) for leaf in leaves]
+    # An integer below 1,000,000 (or negative) is no identifier: left NULL, never cast or
+    # matched (UNPIVOT and the list filter drop NULLs).
+    values = [
+        f"case when {leaf.sql} >= 1000000 then {leaf.sql}::varchar end"
+        if leaf.integer
+        else _value(leaf, leaf.sql)
+        for leaf in leaves
+    ]
     prefilter = tables.literal(PREFILTER)
     if len(leaves) < WIDE:
         named = ", ".join(f'{value} as "{place}"' for place, value in enumerate(values))
