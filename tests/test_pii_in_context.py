@@ -177,6 +177,7 @@ def test_escapes_are_decoded_once_and_only_when_they_spell_text():
         ("email=kim@example.com", "kim@example.com"),
         ("GET /a?x=1&field=tom&jerry@example.com", "tom&jerry@example.com"),
         ("'kim@example.com'", "kim@example.com"),
+        ("`email=kim@example.com`", "kim@example.com"),
         ("이메일=lee@example.com", "lee@example.com"),
         ("see /users/kim@example.com", "kim@example.com"),
     ],

@@ -255,7 +255,7 @@ def _local_start(local: str) -> int:
     o'connor, first.last=dept, ops#1, tom&jerry, q?r, dept/unit): after a path that starts
     the run (`/users/kim@…`), after a query's or log's key (`?email=`, `&field=`, `user=`,
     `data=`; `first.last=` is no key), and after quotes or markup (`'kim@…'`, `**kim@…`)."""
-    cut = local.rfind("/") + 1 if local.startswith("/") else 0
+    cut = _after_leading(local, local.rfind("/") + 1 if local.startswith("/") else 0)
     query_key = None
     for query_key in _QUERY_KEY.finditer(local, cut):  # noqa: B007 (the last one)
         pass
@@ -265,6 +265,11 @@ def _local_start(local: str) -> int:
         key = _RUN_KEY.match(local, cut)
         if key and (len(key.group(1)) <= 2 or key.group(1).lower().endswith(_ADDRESS_KEYS)):
             cut = key.end()
+    return _after_leading(local, cut)
+
+
+def _after_leading(local: str, cut: int) -> int:
+    """`cut` moved past quotes and markup (`'`, a backtick, `**`) that open the value."""
     while cut < len(local) and local[cut] in _NOT_LEADING:
         cut += 1
     return cut
