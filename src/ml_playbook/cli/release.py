@@ -27,7 +27,7 @@ WAIT_MARGIN_SECONDS = 60.0
 def _after_the_move(project, version: str, url: str | None) -> None:
     """Say when a running service serves `version`; with `url`, wait for it and verify it."""
     from ..registry import open_registry
-    from ..release.verify import verify, wait_until_served, when_served
+    from ..release.verify import verify, wait_until_served
 
     registry = open_registry(project)
     if url is None:
@@ -146,3 +146,19 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
         if problems:
             raise typer.Exit(code=1)
         typer.echo(f"{url}: answers match the offline predictions, latency within bounds")
+
+
+def when_served(project, registry) -> str:
+    """When a running service following champion serves a move made now, as the CLI says it."""
+    from ..serving.loader import CHANGE_CHECK_SECONDS
+
+    poll = project.params.serve.poll_seconds
+    if poll <= 0:
+        return "a running service does not follow the alias (serve.poll_seconds is 0): restart it"
+    revision = getattr(registry, "revision", None)
+    if revision is not None and revision() is not None:
+        seconds, how = CHANGE_CHECK_SECONDS, "checks the registry for changes every second"
+        seconds = min(seconds, poll)
+    else:
+        seconds, how = poll, "looks the alias up every serve.poll_seconds"
+    return f"a running service serves it within {seconds:g} s plus its load time (it {how})"

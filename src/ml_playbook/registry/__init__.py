@@ -5,17 +5,20 @@ of champion's moves on either."""
 from .protocol import (
     CHALLENGER,
     CHAMPION,
+    RANGE_METRIC,
     Candidate,
     ModelVersion,
     Move,
     Registry,
     RegistryError,
     Run,
+    training_ranges,
 )
 
 __all__ = [
     "CHALLENGER",
     "CHAMPION",
+    "RANGE_METRIC",
     "Candidate",
     "ModelVersion",
     "Move",
@@ -23,6 +26,7 @@ __all__ = [
     "RegistryError",
     "Run",
     "open_registry",
+    "training_ranges",
 ]
 
 

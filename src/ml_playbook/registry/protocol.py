@@ -14,6 +14,20 @@ from typing import Protocol, runtime_checkable
 from ..errors import ProjectError
 
 CHAMPION, CHALLENGER = "champion", "challenger"
+# The range of each numeric feature in the training set, kept with a version's metrics
+# (`training_range.monthly_fee.max`, recorded by `register`): the service flags or refuses a
+# value outside it.
+RANGE_METRIC = "training_range."
+
+
+def training_ranges(metrics: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """feature -> (min, max) from a version's RANGE_METRIC metrics."""
+    ends: dict[str, dict[str, float]] = {}
+    for key, value in metrics.items():
+        if key.startswith(RANGE_METRIC):
+            feature, _, end = key[len(RANGE_METRIC) :].rpartition(".")
+            ends.setdefault(feature, {})[end] = float(value)
+    return {f: (e["min"], e["max"]) for f, e in ends.items() if {"min", "max"} <= e.keys()}
 
 
 class RegistryError(ProjectError):

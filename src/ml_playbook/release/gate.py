@@ -13,13 +13,17 @@ from pathlib import Path
 
 from ..errors import ProjectError
 from ..modeling.metrics import direction, is_better
-from ..registry import CHALLENGER, CHAMPION, Candidate, ModelVersion, Move, open_registry
+from ..registry import (
+    CHALLENGER,
+    CHAMPION,
+    RANGE_METRIC,
+    Candidate,
+    ModelVersion,
+    Move,
+    open_registry,
+)
 from ..registry.moves import actor, auto_promote_allowed, move_champion, now
 from . import launch
-
-# The range of each numeric feature in the training set, kept with the version's metrics
-# (`training_range.monthly_fee.max`): the service flags or refuses a value outside it.
-RANGE_METRIC = "training_range."
 
 
 @dataclass(frozen=True)

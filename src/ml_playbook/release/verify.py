@@ -158,22 +158,6 @@ def p99_latency_ms(url: str, records: list[dict], count: int) -> float:
     return float(np.percentile(timings, 99))
 
 
-def when_served(project, registry) -> str:
-    """When a running service following champion serves a move made now, as the CLI says it."""
-    from ..serving.loader import CHANGE_CHECK_SECONDS
-
-    poll = project.params.serve.poll_seconds
-    if poll <= 0:
-        return "a running service does not follow the alias (serve.poll_seconds is 0): restart it"
-    revision = getattr(registry, "revision", None)
-    if revision is not None and revision() is not None:
-        seconds, how = CHANGE_CHECK_SECONDS, "checks the registry for changes every second"
-        seconds = min(seconds, poll)
-    else:
-        seconds, how = poll, "looks the alias up every serve.poll_seconds"
-    return f"a running service serves it within {seconds:g} s plus its load time (it {how})"
-
-
 def wait_until_served(url: str, version: str, timeout: float) -> float:
     """Seconds until the service at `url` says it serves `version`; ProjectError after
     `timeout` seconds, naming what it serves instead (and why, if it cannot load it)."""

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import ProjectError, first_line
+from ..registry import training_ranges
 from ..registry.moves import version_number
 
 log = logging.getLogger(__name__)
@@ -123,18 +124,6 @@ def load(registry, name: str, alias: str | None, version: str) -> LoadedModel:
         threshold=None if threshold is None else float(threshold),
         ranges=training_ranges(metrics),
     )
-
-
-def training_ranges(metrics: dict[str, float]) -> dict[str, tuple[float, float]]:
-    """feature -> (min, max) from a version's `training_range.<feature>.min|max` metrics."""
-    from ..release.gate import RANGE_METRIC
-
-    ends: dict[str, dict[str, float]] = {}
-    for key, value in metrics.items():
-        if key.startswith(RANGE_METRIC):
-            feature, _, end = key[len(RANGE_METRIC) :].rpartition(".")
-            ends.setdefault(feature, {})[end] = float(value)
-    return {f: (e["min"], e["max"]) for f, e in ends.items() if {"min", "max"} <= e.keys()}
 
 
 def one_line(error: BaseException) -> str:
