@@ -346,6 +346,9 @@ class Observed:
         finally:
             elapsed = time.perf_counter() - started
             self.metrics.observe(path, status, elapsed)
+            problem = scope.get("state", {}).get("problem")
+            if path == "/predict" and 400 <= status < 500 and problem:
+                self.metrics.refused(problem)
             if path == "/predict" and self.request_log is not None and self.request_log.sampled():
                 self._log(scope.get("state", {}), status, elapsed)
 

@@ -1,7 +1,7 @@
 """Prometheus metrics of the service, in the text exposition format (version 0.0.4).
 
 A few families are all the service needs (request counts by path and status, a latency
-histogram, values outside the training range, the served model and how following its alias
+histogram, refusals by field and kind, values outside the training range, the served model and how following its alias
 goes), so they are written here rather than adding a client library.
 """
 
@@ -31,6 +31,7 @@ class ServiceMetrics:
         self._lock = threading.Lock()
         self._requests: Counter[tuple[str, int]] = Counter()
         self._outside: Counter[tuple[str, str]] = Counter()
+        self._refusals: Counter[tuple[str, str]] = Counter()
         self._bucket_counts = [0] * (len(BUCKETS) + 1)
         self._latency_sum = 0.0
 
@@ -40,6 +41,14 @@ class ServiceMetrics:
             if path == "/predict":
                 self._bucket_counts[bisect.bisect_left(BUCKETS, seconds)] += 1
                 self._latency_sum += seconds
+
+    def refused(self, problem: str) -> None:
+        """Count a refused /predict by each of its problems ("monthly_fee:greater_than_equal;
+        body:too_large": a known feature, `field` or `body`, and the kind of problem)."""
+        with self._lock:
+            for item in problem.split("; "):
+                field, _, kind = item.partition(":")
+                self._refusals[(field, kind)] += 1
 
     def outside_range(self, features: list[str], action: str) -> None:
         """Count values outside the training range, by feature and what was done (flagged,
@@ -51,6 +60,7 @@ class ServiceMetrics:
     def render(self, slot: ModelSlot) -> str:
         with self._lock:
             requests, outside = sorted(self._requests.items()), sorted(self._outside.items())
+            refusals = sorted(self._refusals.items())
             counts, total = list(self._bucket_counts), self._latency_sum
         lines = [
             *_family("http_requests_total", "counter", "Requests handled, by path and status."),
@@ -71,6 +81,15 @@ class ServiceMetrics:
         lines += [
             f"predict_latency_seconds_sum {total}",
             f"predict_latency_seconds_count {cumulative}",
+            *_family(
+                "predict_refusals_total",
+                "counter",
+                "Problems of refused /predict requests, by field and kind.",
+            ),
+            *(
+                f'predict_refusals_total{{field="{_label(field)}",kind="{_label(kind)}"}} {count}'
+                for (field, kind), count in refusals
+            ),
             *_family(
                 "predict_outside_training_range_total",
                 "counter",
