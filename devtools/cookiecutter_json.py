@@ -1,8 +1,9 @@
 """Write cookiecutter.json, cookiecutter's and cruft's question list, from copier.yml.
 
-copier.yml is the one source of the questions; cookiecutter only asks them, and the
-post-generation hook (hooks/post_gen_project.py) hands the answers to copier, which renders
-template/ exactly as `copier copy` does.
+copier.yml is the one source of the questions; cookiecutter only asks them, the extension
+cookiecutter_to_copier.py has copier check the answers, and the post-generation hook
+(hooks/post_gen_project.py) hands them to copier, which renders template/ exactly as
+`copier copy` does.
 
 uv run python -m devtools.cookiecutter_json          # rewrite cookiecutter.json
 uv run python -m devtools.cookiecutter_json --check  # exit 1 if it is out of date
@@ -19,8 +20,13 @@ from devtools.copier_questions import asked_questions, choice_values, load_copie
 from devtools.template_clone import TEMPLATE_ROOT
 
 COOKIECUTTER_JSON = TEMPLATE_ROOT / "cookiecutter.json"
-# Copier's default filters (regex_replace, …) for the computed defaults; copier brings them.
-EXTENSIONS = ["jinja2_ansible_filters.AnsibleCoreFiltersExtension"]
+# First, the template's own extension (cookiecutter_to_copier.py): it stops with one line when
+# copier is missing, before the next one fails to import, and has copier check the answers.
+# Then copier's default filters (regex_replace, …) for the computed defaults; copier brings them.
+EXTENSIONS = [
+    "cookiecutter_to_copier.CopierAnswers",
+    "jinja2_ansible_filters.AnsibleCoreFiltersExtension",
+]
 # Variables only copier has: a question whose default reads them is left for copier to answer.
 COPIER_ONLY = ("_copier_answers", "_copier_conf")
 

@@ -1,18 +1,25 @@
 """Cookiecutter and cruft users get the project copier makes, from the same template source.
 
 cookiecutter.json is generated from copier.yml; hooks/post_gen_project.py renders template/ with
-copier. So the trees must be identical: only cruft's own record (.cruft.json) may differ.
+copier. So the trees must be identical: only cruft's own record (.cruft.json) may differ. And a
+bad answer, or a missing copier, stops either tool with one line before it makes anything
+(cookiecutter_to_copier.py).
 """
 
 import filecmp
+import logging
+import sys
 
 import pytest
 import yaml
-from cookiecutter.exceptions import FailedHookException
+from click.testing import CliRunner
+from cookiecutter.cli import main as cookiecutter_command
 from cookiecutter.main import cookiecutter
 from copier import run_copy
 from cruft import create as cruft_create
 from cruft import update as cruft_update
+from cruft._cli import app as cruft_app
+from typer.testing import CliRunner as TyperRunner
 
 from devtools import cookiecutter_json
 from devtools.copier_questions import load_copier_config
@@ -122,15 +129,70 @@ def test_cruft_creates_the_same_project_and_updates_it_keeping_edits(tmp_path):
     assert not list(project.rglob("*.rej"))
 
 
-def test_a_refused_answer_stops_cookiecutter_with_the_validator_message(template, tmp_path, capfd):
-    with pytest.raises(FailedHookException):
-        cookiecutter(
-            str(template),
-            no_input=True,
-            extra_context={"package_name": "class"},
-            output_dir=str(tmp_path / "out"),
-        )
+@pytest.fixture
+def cli(monkeypatch):
+    """Runs cookiecutter's or cruft's command line in this process, as a user would type it."""
+    # cookiecutter's command line points its logger at the runner's stdout, closed afterwards.
+    monkeypatch.setattr(logging.getLogger("cookiecutter"), "handlers", [])
+    runners = {
+        "cookiecutter": (CliRunner(), cookiecutter_command),
+        "cruft": (TyperRunner(), cruft_app),
+    }
 
-    out = capfd.readouterr().out
-    assert "error: " in out and "package_name" in out and "Traceback" not in out
-    assert not list((tmp_path / "out").glob("*/src"))
+    def run(tool, *args):
+        runner, command = runners[tool]
+        return runner.invoke(command, list(args))
+
+    return run
+
+
+def refusal(result, output_dir) -> str:
+    """The one line a refused run printed, once it is clear it printed nothing else and made
+    nothing."""
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and len(lines) == 1, result.output
+    assert lines[0].startswith("error: ")
+    assert not list(output_dir.iterdir())
+    return lines[0]
+
+
+def test_cookiecutter_refuses_a_bad_answer_in_one_line_before_making_anything(
+    template_folder, tmp_path, cli
+):
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+
+    result = cli(
+        "cookiecutter", "--no-input", str(template_folder), "package_name=class",
+        "--output-dir", str(output_dir),
+    )  # fmt: skip
+
+    assert "'package_name'" in refusal(result, output_dir)
+
+
+def test_cruft_refuses_a_bad_answer_in_one_line_before_making_anything(template, tmp_path, cli):
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+
+    result = cli(
+        "cruft", "create", "--no-input", template.as_uri(),
+        "--extra-context", '{"package_name": "class"}', "--output-dir", str(output_dir),
+    )  # fmt: skip
+
+    assert "'package_name'" in refusal(result, output_dir)
+
+
+@pytest.mark.parametrize("tool", ["cookiecutter", "cruft"])
+def test_without_copier_cookiecutter_and_cruft_say_in_one_line_how_to_install_it(
+    tool, template, tmp_path, monkeypatch, cli
+):
+    # As where copier is not installed: neither it nor the filters it brings can be imported.
+    monkeypatch.setitem(sys.modules, "copier", None)
+    monkeypatch.setitem(sys.modules, "jinja2_ansible_filters", None)
+    output_dir = tmp_path / "out"
+    output_dir.mkdir()
+    command = {"cookiecutter": [str(template)], "cruft": ["create", template.as_uri()]}[tool]
+
+    result = cli(tool, *command, "--no-input", "--output-dir", str(output_dir))
+
+    assert f"uvx --with copier {tool}" in refusal(result, output_dir)
