@@ -7,6 +7,7 @@ column `jumin` over `900101 1234567`.
 """
 
 import re
+from functools import lru_cache
 
 # Runs of percent-escapes, and HTML character references.
 _ENCODED = re.compile(
@@ -112,7 +113,6 @@ class Columns:
         self._text = text
         self._lower = text.lower() if "<" in text else ""
         self._top: dict[tuple[int, str], int] = {}  # (line start, delimiter) -> header start
-        self._names: dict[tuple[int, str], list[str]] = {}
         self._html_names: list[str] | None = None
 
     def header_at(self, start: int) -> str:
@@ -126,19 +126,15 @@ class Columns:
         if line_start == 0 or start - line_start > HEADER_CHARS:
             return ""  # the first line has no header above it; a long line is no table row
         line_end = text.find("\n", line_start, start + HEADER_CHARS)
-        line = text[line_start : start + HEADER_CHARS if line_end < 0 else line_end]
-        delimiter = next((d for d in ("|", "\t", ",", ";") if d in line), None)
+        line_end = min(len(text), start + HEADER_CHARS) if line_end < 0 else line_end
+        delimiter = next((d for d in _DELIMITERS if text.find(d, line_start, line_end) >= 0), None)
         if delimiter is None:
             return ""
         top = self._header_start(line_start, delimiter)
         if top == line_start:
             return ""
-        key = (top, delimiter)
-        if key not in self._names:
-            header = text[top : text.find("\n", top)]
-            self._names[key] = [n.strip().strip("\"'").lower() for n in _split(header, delimiter)]
-        names = self._names[key]
-        index = len(_split(text[line_start:start], delimiter)) - 1
+        names = _names(text[top : text.find("\n", top)], delimiter)
+        index = _cell_index(text, line_start, start, delimiter)
         return names[index] if index < len(names) else ""
 
     def _header_start(self, line_start: int, delimiter: str) -> int:
@@ -171,6 +167,29 @@ class Columns:
         index = len(_HTML_CELL.findall(self._text, row, start)) - 1
         names = self._html_names
         return names[index] if 0 <= index < len(names) else ""
+
+
+_DELIMITERS = ("|", "\t", ",", ";")
+
+
+@lru_cache(maxsize=16)
+def _names(header: str, delimiter: str) -> tuple[str, ...]:
+    """A header line's column names, lower case (the lines of one table share it)."""
+    return tuple(name.strip().strip("\"'").lower() for name in _split(header, delimiter))
+
+
+def _cell_index(text: str, line_start: int, start: int, delimiter: str) -> int:
+    """The index of the cell a row (from `line_start`) is in at `start`: its delimiters
+    counted in C, unless a quote may hold one (then the row is split)."""
+    if text.find('"', line_start, start) >= 0:
+        return len(_split(text[line_start:start], delimiter)) - 1
+    count = text.count(delimiter, line_start, start)
+    if delimiter == "|" and _OPENING_BAR.match(text, line_start):
+        count -= 1  # | a | b |: the bar before the first cell opens the row
+    return count
+
+
+_OPENING_BAR = re.compile(r"[ \t]*\|")
 
 
 def _split(line: str, delimiter: str) -> list[str]:
