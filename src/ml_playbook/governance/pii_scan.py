@@ -113,12 +113,10 @@ def _leaves_to_scan(connection, path: Path) -> tuple[str, list[_Leaf]]:
         for name, dtype in zip(relation.columns, relation.types, strict=True):
             leaves += _leaves(path, name, tables.identifier(name), dtype, many=False)
         return source, leaves
-    # A CSV is sniffed once, its quoting given (RFC 4180: `"`, doubled to escape: DuckDB
-    # otherwise tries every quote and escape on every column, 0.7 s for 1,000 columns; no
-    # comment character, or `ops#1@example.com` would lose its end), then
-    # read as text whatever DuckDB sniffs (`0101234…` must keep its zero), skipping columns
-    # sniffed as fractions, dates, times or booleans.
-    quoting = f"delim = {tables.literal(delimiter)}, quote = '\"', escape = '\"', comment = ''"
+    # A CSV is sniffed once, with the quoting tables.csv_options gives, then read as text
+    # whatever DuckDB sniffs (`0101234…` must keep its zero), skipping columns sniffed as
+    # fractions, dates, times or booleans.
+    quoting = tables.csv_options(delimiter)
     has_header, columns = connection.execute(
         f"select HasHeader, Columns from sniff_csv({tables.literal(str(path))}, {quoting})"
     ).fetchone()
