@@ -1,5 +1,5 @@
 """`serve`: start the web service on the registry's model (ml_playbook.serving.app has the
-endpoints). It listens at once and says so, then says when the model is served and how long
+endpoints). It listens at once, saying where, then says when the model is served and how long
 that took; a model that cannot be served is one error line and exit 1."""
 
 from typing import Annotated, Literal
@@ -53,6 +53,8 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
         stopping = []
 
         def ready(slot) -> None:
+            if server.should_exit:  # the server did not start (its port is taken) or stops
+                return
             served = slot.current
             typer.echo(
                 f"serving {served.name} v{served.version} ({served.alias or 'pinned'}) at {url} "
@@ -84,7 +86,7 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             )
         )
         wanted = f"v{version}" if version else f"'{alias or settings.alias}'"
-        typer.echo(f"listening on {url}; loading {project.params.registry.model_name} {wanted}")
+        typer.echo(f"starting on {url}; loading {project.params.registry.model_name} {wanted}")
         server.run()
         if stopping:
             typer.secho(f"error: {stopping[0]}", fg=typer.colors.RED, err=True)

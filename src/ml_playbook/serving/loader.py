@@ -177,7 +177,7 @@ class Follower:
                 log.error("cannot serve: %s", self.slot.failure)
             return False
         self.slot.lookup = Lookup(time.time(), version, None)
-        if self.on_ready is not None:
+        if self.on_ready is not None and not self._stop.is_set():  # not while stopping
             self.on_ready(self.slot)
         return True
 

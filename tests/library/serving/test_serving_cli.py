@@ -14,7 +14,7 @@ from ml_playbook.cli.serve import register
 from tests.library.serving.conftest import AppClient
 
 runner = CliRunner()
-LISTENING = "listening on http://{}; loading tiny-model {}\n"
+LISTENING = "starting on http://{}; loading tiny-model {}\n"
 
 
 @pytest.fixture
