@@ -4,6 +4,10 @@ module (a registration costs seconds); the memory one is new for every test."""
 
 import os
 import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -35,9 +39,29 @@ def registered_in_mlflow(tmp_path_factory):
     os.environ.pop("MLFLOW_TRACKING_URI", None)
     registry = MlflowRegistry(root)
     model, example = tiny_model()
-    for number in (1, 2):
-        registry.register("m", candidate(model, example, number))
+    with said_on_stderr() as said:  # what a pipeline's `register` step would print
+        for number in (1, 2):
+            registry.register("m", candidate(model, example, number))
+    registry.said_while_registering = said[0]
     return registry
+
+
+@contextmanager
+def said_on_stderr() -> Iterator[list[str]]:
+    """Everything written to file descriptor 2 meanwhile (print, logging, C libraries alike):
+    the list yielded holds it once the block ends."""
+    said: list[str] = []
+    kept = os.dup(2)
+    with tempfile.TemporaryFile("w+") as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield said
+        finally:
+            sys.stderr.flush()
+            os.dup2(kept, 2)
+            os.close(kept)
+            capture.seek(0)
+            said.append(capture.read())
 
 
 def candidate(model, example, number: int) -> Candidate:
@@ -190,6 +214,11 @@ def test_the_local_store_revision_changes_when_an_alias_moves(registered_in_mlfl
 
     assert registered_in_mlflow.revision() != before
     assert MlflowRegistry(registered_in_mlflow.root, "http://127.0.0.1:5000").revision() is None
+
+
+def test_registering_on_mlflow_says_nothing(registered_in_mlflow):
+    # no pip warning, no "Created version 2", no uv project detected: the stage says what it did
+    assert registered_in_mlflow.said_while_registering == ""
 
 
 def test_the_local_store_is_local_and_a_server_is_not(tmp_path, monkeypatch):
