@@ -119,3 +119,7 @@ class PredictResponse(BaseModel):
     # prediction reaches it (act on this row), 0 elsewhere.
     decisions: list[int] | None = None
     threshold: float | None = None
+    # Each value outside the range the served version saw in training ("monthly_fee: 1e+308 is
+    # above the largest value seen in training (120)"; `rows[3].` first in a batch): answered,
+    # but the model extrapolates there. Absent when there is none.
+    flags: list[str] | None = None
