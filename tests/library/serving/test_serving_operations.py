@@ -22,7 +22,7 @@ from ml_playbook.modeling.metrics import CLASSIFICATION
 from ml_playbook.registry import CHAMPION, Candidate
 from ml_playbook.release.gate import training_range_metrics
 from ml_playbook.serving import loader
-from ml_playbook.serving.app import BYTES_PER_ROW
+from ml_playbook.serving.middleware import BYTES_PER_ROW
 from ml_playbook.serving.service import build_service
 from tests.library.serving.conftest import MAX_ROWS, AppClient, serve_project
 
