@@ -19,6 +19,9 @@ BODY_SECONDS = 10.0
 
 
 class BodyRefused(Exception):
+    """A /predict body refused while it is read: the status, the error shown, and what the
+    request log keeps."""
+
     def __init__(self, status: int, error: str, problem: str):
         super().__init__(error)
         self.status, self.error, self.problem = status, error, problem
