@@ -2,6 +2,10 @@
 generated docs site built strictly."""
 
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 
 import pytest
 import yaml
@@ -406,3 +410,49 @@ def test_the_request_templates_carry_the_review_checklist_of_the_ci_provider(pro
     ] in checklist
     assert {"github": "this pull request", "gitlab": "this merge request"}[provider] in checklist
     assert len(list(issues[provider].glob("*.md"))) == 2
+
+
+SQL_AND_PARAMS = ("sql/features/feat_customer_month.sql", "params.yaml")
+DIFF_BLOCK = re.compile(r"^```diff\n(.*?)^```", re.M | re.S)
+TEXT_BLOCK = re.compile(r"^```text\n(.*?)^```", re.M | re.S)
+DICTIONARY_ROW = re.compile(r"^\| `(\w+)` \|", re.M)
+
+
+def applied(text: str, diff: str) -> str | None:
+    """`text` with a unified-diff hunk (no header) applied, or None where it does not apply."""
+    lines = diff.splitlines()
+    old = "".join(line[1:] + "\n" for line in lines if line[:1] in (" ", "-"))
+    new = "".join(line[1:] + "\n" for line in lines if line[:1] in (" ", "+"))
+    return text.replace(old, new, 1) if old in text else None
+
+
+def test_day_ones_first_change_applies_to_the_project_as_generated(project, tmp_path):
+    """The edits Day one shows apply to the SQL and params.yaml as generated, the golden-set
+    command adds the column where it says, and the dictionary row makes the dictionary whole:
+    when the SQL or params change, this fails before a new team member does."""
+    name, root = project
+    day_one = (root / "docs/day-one.md").read_text()
+    edited = {path: (root / path).read_text() for path in SQL_AND_PARAMS}
+
+    for diff in DIFF_BLOCK.findall(day_one):
+        targets = [path for path, text in edited.items() if applied(text, diff) is not None]
+        assert len(targets) == 1, f"this edit applies to {targets}, not one file:\n{diff}"
+        edited[targets[0]] = applied(edited[targets[0]], diff)
+
+    params = yaml.safe_load(edited["params.yaml"])
+    assert "max_tickets_window" in params["train"]["numeric_features"]
+    assert params["data"]["rules"]["max_tickets_window"] == {"type": "int", "min": 0}
+    assert edited["sql/features/feat_customer_month.sql"].count("max_tickets_window") == 2
+    (row,) = [block for block in TEXT_BLOCK.findall(day_one) if "max_tickets_window" in block]
+    dictionary = (root / "docs/features.md").read_text().partition("## What it predicts")[0]
+    described = set(DICTIONARY_ROW.findall(dictionary + row))
+    assert described == set(
+        params["train"]["numeric_features"] + params["train"]["categorical_features"]
+    )
+    if name == "roles-filled-github":  # the golden-set command, run as written (pandas: once)
+        (command,) = [line for line in day_one.splitlines() if line.startswith("uv run python -c")]
+        golden = shutil.copytree(root / "data/samples", tmp_path / "data/samples")
+        done = subprocess.run([sys.executable, "-c", shlex.split(command)[4]], cwd=tmp_path)
+        assert done.returncode == 0
+        header = (golden / "golden.csv").read_text().splitlines()[0].split(",")
+        assert header[header.index("avg_spend_window") + 1] == "max_tickets_window"
