@@ -51,7 +51,8 @@ class Stage:
 def console():
     from rich.console import Console
 
-    return Console(highlight=False)
+    # soft_wrap: piped output keeps a long step's "done in …" on the step's own line.
+    return Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager

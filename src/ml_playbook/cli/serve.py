@@ -29,12 +29,13 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             typer.Option(help="serve the version this alias points at (default: serve.alias)"),
         ] = None,
         out_of_range: Annotated[
-            Literal["flag", "refuse"],
+            Literal["flag", "refuse"] | None,
             typer.Option(
                 help="a value outside the range the model was trained on: flag it in the "
-                "answer, or refuse the request (422); counted in /metrics either way"
+                "answer, or refuse the request (422); counted in /metrics either way "
+                "(default: params.yaml serve.out_of_range)"
             ),
-        ] = "flag",
+        ] = None,
         params: ParamsOption = None,
     ) -> None:
         """Serve the registry's model over HTTP: /predict, /health, /ready, /metrics (docs at /docs).
@@ -70,7 +71,7 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
                 project,
                 alias,
                 version,
-                out_of_range=out_of_range,
+                out_of_range=out_of_range or settings.out_of_range,
                 on_ready=ready,
                 on_failure=failed,
             )

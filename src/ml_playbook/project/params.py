@@ -249,6 +249,9 @@ class ServeParams(Section):
     # Log files older than this are deleted (at start, then hourly); at least the monitor's
     # window (monitor.window_days), so the monitor never misses a row it reads.
     log_retention_days: Annotated[float, Field(gt=0)] = 30.0
+    # A value outside the range the served version saw in training: "flag" answers it with a
+    # flag naming it, "refuse" answers 422; counted in /metrics either way.
+    out_of_range: Literal["flag", "refuse"] = "flag"
 
 
 class ReleaseParams(Section):

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from ml_playbook.cli.common import Apps
 from ml_playbook.cli.serve import register
-from tests.library.serving.conftest import AppClient
+from ml_playbook.modeling.metrics import CLASSIFICATION
+from tests.library.serving.conftest import AppClient, serve_project
 
 runner = CliRunner()
 LISTENING = "starting on http://{}; loading tiny-model {}\n"
@@ -128,3 +129,36 @@ def test_a_registry_database_that_is_broken_is_one_line_at_start(served, monkeyp
         "backup, or move it aside and run `make pipeline` to start a new registry"
     ]
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_serve_refuses_a_value_outside_the_training_range_when_params_yaml_says(
+    tmp_path, trained, monkeypatch
+):
+    # Given a champion registered with its training ranges, and params.yaml that asks to
+    # refuse values outside them
+    import uvicorn
+
+    ranged = serve_project(
+        tmp_path / "project", trained[CLASSIFICATION], ranges=True, out_of_range="refuse"
+    )
+    answers = []
+
+    def run(server):
+        with AppClient(server.config.app) as client:
+            row = {**ranged.row(tenure_months=5), "monthly_fee": 1e308}
+            answers.append(client.post("/predict", {"rows": [row]}))
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    monkeypatch.chdir(ranged.project.root)
+    app = typer.Typer()
+    register(Apps(app, typer.Typer()), ranged.project.spec)
+    app.command("noop", hidden=True)(lambda: None)
+
+    # When it is served without the option
+    result = runner.invoke(app, ["serve"])
+
+    # Then the service refuses such a value
+    assert result.exit_code == 0, result.output
+    [answer] = answers
+    assert answer.status == 422, answer.json()
+    assert "above the largest value seen in training" in answer.json()["error"]
