@@ -2,7 +2,7 @@
 numeric feature through a linear model (logistic regression for a 0/1 label, least squares for
 a number), the feature chosen by the primary metric on the training set; without numeric
 features, the training set's prior (the share of 1s, or the mean). A model that does not beat
-it by `launch.baseline_margin` on every test set is not launched (release.launch): a complex
+it by `launch.baseline_margin` on the test sets of `launch.baseline_sets` is not launched (release.launch): a complex
 model that a one-feature rule matches is cost without benefit (the ML Test Score's model-5,
 "a simpler model is not better")."""
 

@@ -214,6 +214,10 @@ class LaunchParams(Section):
     # How far a model must beat the baseline (a one-feature model, trained beside it) on the
     # primary metric on every test set where it is defined, in the metric's units.
     baseline_margin: Annotated[float, Field(ge=0)] = 0.0
+    # The test sets the baseline is compared on (default: every one). A dozen hand-made rows
+    # cannot judge a ranking: a one-feature rule may order them perfectly, and then no model
+    # that ranks one pair otherwise could ever launch.
+    baseline_sets: list[str] | None = None
 
 
 class FeatureBudgetParams(Section):
@@ -294,6 +298,47 @@ class MonitorParams(Section):
     report_dir: ProjectPath = "reports/monitoring"
 
 
+class SourceCheckParams(Section):
+    """How one source is judged by `data freshness`: the column that dates its rows, how old
+    its newest date may be (in days, or in whole months for a monthly export: 1 = the last
+    complete month), and the period its rows are counted by for the volume check (none: not
+    checked)."""
+
+    time_column: str
+    max_lag_days: Annotated[int, Field(ge=0)] | None = None
+    max_lag_months: Annotated[int, Field(ge=0)] | None = None
+    volume: Literal["day", "week", "month"] | None = None
+
+    @model_validator(mode="after")
+    def _one_lag(self) -> "SourceCheckParams":
+        if (self.max_lag_days is None) == (self.max_lag_months is None):
+            raise ValueError("give exactly one of max_lag_days or max_lag_months")
+        return self
+
+
+class VolumeParams(Section):
+    """The newest period's rows against the mean of the `baseline_periods` before it: outside
+    [min_ratio, max_ratio] is a truncated or duplicated export."""
+
+    min_ratio: Annotated[float, Field(ge=0)] = 0.8
+    max_ratio: Annotated[float, Field(gt=0)] = 1.2
+    baseline_periods: Annotated[int, Field(ge=1)] = 3
+
+    @model_validator(mode="after")
+    def _sensible(self) -> "VolumeParams":
+        if self.min_ratio > self.max_ratio:
+            raise ValueError(f"min_ratio {self.min_ratio:g} is above max_ratio {self.max_ratio:g}")
+        return self
+
+
+class DataChecksParams(Section):
+    """The alerts on the sources (`data freshness`, scheduled beside the monitor): each source
+    of sql.sources named here, and the volume limits they share."""
+
+    sources: dict[str, SourceCheckParams] = {}
+    volume: VolumeParams = VolumeParams()
+
+
 class EvalSet(Section):
     """One test set: the rows of a SQL model in sql/sets/, or a file kept in the project."""
 
@@ -357,6 +402,7 @@ class PipelineParams(Section):
     monitor: MonitorParams = MonitorParams()
     readiness: ReadinessParams = ReadinessParams()
     feature_budget: FeatureBudgetParams = FeatureBudgetParams()
+    data_checks: DataChecksParams = DataChecksParams()
 
     @model_validator(mode="after")
     def _metrics_fit_the_task(self, info: ValidationInfo) -> "PipelineParams":
@@ -388,12 +434,16 @@ class PipelineParams(Section):
     @model_validator(mode="after")
     def _launch_floors_name_test_sets(self) -> "PipelineParams":
         names = [spec.name for spec in self.test_sets]
-        unknown = sorted(set(self.launch.floors) - set(names))
-        if unknown:
-            raise ValueError(
-                f"launch.floors names {', '.join(unknown)}, which is not a test set; the test "
-                f"sets are {', '.join(names)}"
-            )
+        for setting, named in (
+            ("floors", self.launch.floors),
+            ("baseline_sets", self.launch.baseline_sets or []),
+        ):
+            unknown = sorted(set(named) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"launch.{setting} names {', '.join(unknown)}, which is not a test set; the "
+                    f"test sets are {', '.join(names)}"
+                )
         return self
 
     @model_validator(mode="after")
@@ -404,6 +454,16 @@ class PipelineParams(Section):
                 f"serve.log_retention_days ({retention:g}) is shorter than monitor.window_days "
                 f"({window:g}), so the monitor would miss rows it reads; raise the retention "
                 "or shorten the window"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _data_checks_name_sources(self) -> "PipelineParams":
+        unknown = sorted(set(self.data_checks.sources) - set(self.sql.sources))
+        if unknown:
+            raise ValueError(
+                f"data_checks.sources names {', '.join(unknown)}, which is not a source of "
+                f"sql.sources ({', '.join(self.sql.sources) or 'none'})"
             )
         return self
 

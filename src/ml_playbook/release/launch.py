@@ -1,8 +1,8 @@
 """The launch criteria (params.yaml `launch`), judged on the metrics a version was registered
 with: each floor of `launch.floors` reached on its test set, no failed verdict of the slice
 and inclusion gates (evaluation.gate_verdicts), and the baseline (a one-feature model evaluated
-beside every model) beaten by `launch.baseline_margin` on every test set where the primary
-metric is defined. `register` makes no champion that misses them, the first model
+beside every model) beaten by `launch.baseline_margin` on every test set of
+`launch.baseline_sets` (default: all) where the primary metric is defined. `register` makes no champion that misses them, the first model
 included; `release promote` refuses it unless --force with --reason, which is recorded."""
 
 from collections.abc import Mapping
@@ -37,8 +37,10 @@ def shortfalls(project, metrics: Mapping[str, float]) -> list[str]:
                 f"{int(failed)} slice or inclusion gate verdict(s) failed (reports/metrics.json "
                 "`gates`)"
             )
-    margin = params.launch.baseline_margin
+    margin, compared = params.launch.baseline_margin, params.launch.baseline_sets
     for spec in params.test_sets:
+        if compared is not None and spec.name not in compared:
+            continue
         if f"{spec.name}.rows" not in metrics:
             problems.append(
                 f"no {spec.name} metrics on record to compare with the baseline: run `dvc repro "

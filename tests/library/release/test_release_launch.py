@@ -149,3 +149,39 @@ def test_a_failed_slice_or_inclusion_verdict_keeps_a_model_from_champion(trained
     assert shortfalls(project, {**recorded, "gates.failed": 2}) == [
         "2 slice or inclusion gate verdict(s) failed (reports/metrics.json `gates`)"
     ]
+
+
+def test_the_baseline_is_compared_only_on_the_sets_named_in_baseline_sets(
+    trained_project, tmp_path
+):
+    # Given a second test set ("few") on whose rows the baseline ranks perfectly
+    recorded = dict(candidate(trained_project, trained_model(trained_project)).metrics)
+    recorded |= {
+        key.replace("eval.", "few.", 1): value
+        for key, value in recorded.items()
+        if key.startswith(("eval.", "baseline.eval."))
+    }
+    name = trained_project.params.evaluate.primary_metric
+    recorded[f"baseline.few.{name}"] = (
+        0.0 if trained_project.primary_metric.lower_is_better else 1.0
+    )
+    sets = [*params_dict(trained_project.params.task)["test_sets"]]
+    sets.append({**sets[0], "name": "few"})
+    only_eval = copy_project(
+        trained_project, tmp_path / "p", test_sets=sets, launch={"baseline_sets": ["eval"]}
+    )
+    every_set = copy_project(trained_project, tmp_path / "q", test_sets=sets)
+
+    # When both are judged on that record
+    problems, problems_everywhere = shortfalls(only_eval, recorded), shortfalls(every_set, recorded)
+
+    # Then only the project comparing on every set holds "few" against the baseline
+    assert problems == []
+    assert [p for p in problems_everywhere if p.startswith("few ")] != []
+
+
+def test_a_baseline_set_that_is_not_declared_is_refused(tmp_path):
+    with pytest.raises(
+        ProjectError, match="launch.baseline_sets names holdout, which is not a test set"
+    ):
+        write_project(tmp_path / "p", launch={"baseline_sets": ["holdout"]})
