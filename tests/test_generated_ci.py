@@ -207,6 +207,8 @@ def test_the_monitor_is_opt_in_and_says_what_is_not_configured(github_project, t
     fetch = next(step for step in job["steps"] if "dvc pull" in step.get("run", ""))
 
     assert "vars.MONITOR_ENABLED == 'true'" in job["if"]
+    data_checks = github_workflow(github_project, "monitor")["jobs"]["data-checks"]
+    assert "vars.MONITOR_ENABLED == 'true'" in data_checks["if"]
     done = run_step(fetch["run"], tmp_path, tmp_path, {"uv": 'echo "uv $*" >> calls'})
     assert done.returncode == 0
     assert done.stdout.startswith("::notice::no DVC remote configured")
