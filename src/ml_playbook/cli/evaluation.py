@@ -299,7 +299,6 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             train = project.params.train
             filters = where_pairs(where)
             chosen = references.load(project, model)
-            shap_needed(chosen.model, spec.package, project.params.train.model)
             if data is not None:
                 frame, source = gather([data], [], train, chosen.model), str(data)
             else:
@@ -312,6 +311,8 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             frame = frame.head(rows).reset_index(drop=True)
             if frame.empty:
                 raise ProjectError(f"no rows of {source} to explain: loosen --where")
+            # What was asked is checked first; then whether this model can be explained here.
+            shap_needed(chosen.model, spec.package, project.params.train.model)
             background = read_parquet(project.root, TRAINING_SET, "split").sample(
                 n=200, replace=True, random_state=project.params.seed
             )

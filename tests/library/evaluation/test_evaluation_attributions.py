@@ -119,6 +119,21 @@ def test_eval_attribute_explains_hand_made_examples(linear, writable, tmp_path):
 
 
 @ON_CLASSIFICATION
+def test_eval_attribute_on_a_tree_model_without_shap_is_one_line_naming_the_command(
+    writable, monkeypatch
+):
+    # Given the default classification model (gradient-boosted trees) and no SHAP
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+
+    result = invoke(writable, "eval", "attribute")
+
+    assert result.exit_code == 1
+    assert result.output.startswith("error: `eval attribute` explains a HistGradientBoosting")
+    assert "`uv run --with shap tiny eval attribute`" in result.output
+    assert len(result.output.splitlines()) == 1
+
+
+@ON_CLASSIFICATION
 def test_eval_attribute_on_a_test_set_keeps_the_rows_asked_for(writable):
     nowhere = invoke(writable, "eval", "attribute", "--where", "plan=gold")
     no_column = invoke(writable, "eval", "attribute", "--where", "star_sign=leo")
