@@ -367,10 +367,11 @@ def test_a_variant_column_is_scanned_as_text(tmp_path):
 
     # given a Parquet VARIANT column (DuckDB writes one) holding a struct with a phone
     path = tmp_path / "events.parquet"
-    duckdb.sql(
-        "select * from (values ({'contact': {'phones': ['010-2345-6789']}}::variant), "
-        "(NULL::variant), (42::variant)) t(payload)"
-    ).write_parquet(str(path))
+    with duckdb.connect() as connection:
+        connection.sql(
+            "select * from (values ({'contact': {'phones': ['010-2345-6789']}}::variant), "
+            "(NULL::variant), (42::variant)) t(payload)"
+        ).write_parquet(str(path))
 
     # when scanned, then its text is read like any text column
     assert scanned(path) == {("payload", "phone"): 1}
@@ -382,13 +383,14 @@ def test_a_type_the_scan_cannot_read_inside_is_refused_naming_the_column(tmp_pat
     from ml_playbook.governance import pii_scan
 
     # given a union (no Parquet file holds one: DuckDB writes it as a struct, read below)
-    union = duckdb.sql("select union_value(mail := 'kim@example.com') as u").types[0]
+    connection = duckdb.connect()
+    union = connection.sql("select union_value(mail := 'kim@example.com') as u").types[0]
 
     # when its places are listed, then it is refused in one line naming the column
     with pytest.raises(ScanError, match=r"^t\.parquet: column u is a UNION\(mail VARCHAR\)"):
         list(pii_scan._leaves(Path("t.parquet"), "u", '"u"', union, many=False))
     path = tmp_path / "union.parquet"
-    duckdb.sql("select union_value(mail := 'kim@example.com') as u").write_parquet(str(path))
+    connection.sql("select union_value(mail := 'kim@example.com') as u").write_parquet(str(path))
     assert scanned(path) == {("u.mail", "email"): 1}
 
 

@@ -20,7 +20,10 @@ def test_every_table_suffix_reads_back_as_a_relation(tmp_path, suffix):
         frame.to_csv(path, index=False, sep=tables.TABLE_SUFFIXES[suffix.lower()])
 
     # when DuckDB reads the relation, every column as text
-    rows = duckdb.sql(f"select * from {tables.relation_sql(path, all_varchar=True)}").fetchall()
+    with duckdb.connect() as connection:
+        rows = connection.sql(
+            f"select * from {tables.relation_sql(path, all_varchar=True)}"
+        ).fetchall()
 
     # then the quote in the name is data and the values come back
     assert tables.is_table(path)

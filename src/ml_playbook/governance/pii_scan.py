@@ -117,9 +117,10 @@ def _leaves_to_scan(connection, path: Path) -> tuple[str, list[_Leaf]]:
     # whatever DuckDB sniffs (`0101234…` must keep its zero), skipping columns sniffed as
     # fractions, dates, times or booleans.
     quoting = tables.csv_options(delimiter)
-    has_header, columns = connection.execute(
+    # fetchall, not fetchone: a result left open blocks the connection's next query.
+    [(has_header, columns)] = connection.execute(
         f"select HasHeader, Columns from sniff_csv({tables.literal(str(path))}, {quoting})"
-    ).fetchone()
+    ).fetchall()
     as_text = ", ".join(f"{tables.literal(column['name'])}: 'VARCHAR'" for column in columns)
     source = (
         f"read_csv({tables.literal(str(path))}, {quoting}, header = {bool(has_header)}, "

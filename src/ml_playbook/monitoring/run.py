@@ -71,10 +71,13 @@ def read_log(folder: Path, since: datetime) -> pd.DataFrame:
             "serve.log_sample_rate above 0, then run the monitor"
         )
     try:
-        return duckdb.execute(
-            "select * from read_parquet(?, union_by_name = true) where logged_at >= ?",
-            [[str(p) for p in files], since],
-        ).df()
+        # A connection of its own: DuckDB's module-level one is shared with whatever else
+        # runs in the process, and refuses new work while another caller's result is open.
+        with duckdb.connect() as connection:
+            return connection.execute(
+                "select * from read_parquet(?, union_by_name = true) where logged_at >= ?",
+                [[str(p) for p in files], since],
+            ).df()
     except duckdb.Error as error:
         raise ProjectError(
             f"{folder}: the request log cannot be read ({first_line(error)})"

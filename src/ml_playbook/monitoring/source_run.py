@@ -54,9 +54,10 @@ def read_facts(name: str, path: Path, shown: str, column: str, period: str | Non
                     f"{setting} '{column}' of {shown} is {types[column]}, not a date or "
                     "timestamp: name a date column (or add one to the export)"
                 )
-            rows, dated, newest = connection.execute(
+            # fetchall, not fetchone: a result left open blocks the connection's next query.
+            [(rows, dated, newest)] = connection.execute(
                 f"select count(*), count({quoted}), max({quoted})::date from {relation}"
-            ).fetchone()
+            ).fetchall()
             per_period = {}
             if period is not None:
                 per_period = dict(

@@ -71,10 +71,14 @@ class PostgresSession:
     def load(self) -> None:
         import duckdb
 
-        with self.connect() as connection, connection.cursor() as cursor:
+        with (
+            self.connect() as connection,
+            connection.cursor() as cursor,
+            duckdb.connect() as reader,  # not DuckDB's module-level connection, shared by all
+        ):
             cursor.execute(f"create schema if not exists {RAW_SCHEMA}")
             for name, path in self.sources.items():
-                source = duckdb.sql(f"select * from {relation_sql(path)}")
+                source = reader.sql(f"select * from {relation_sql(path)}")
                 columns = ", ".join(
                     f"{identifier(column)} {self.column_type(str(kind))}"
                     for column, kind in zip(source.columns, source.dtypes, strict=True)

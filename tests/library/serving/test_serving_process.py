@@ -95,5 +95,5 @@ def test_sigterm_answers_the_requests_in_flight_and_logs_every_one(tmp_path, tra
     # (uvicorn ends by raising the signal again once it has stopped, as the default would)
     assert process.returncode in (0, -signal.SIGTERM), err
     folder = served.project.path(served.project.params.serve.log_dir)
-    logged = duckdb.execute(f"select count(*) from read_parquet('{folder}/*.parquet')").fetchone()
-    assert logged == (IN_FLIGHT,)
+    logged = duckdb.execute(f"select count(*) from read_parquet('{folder}/*.parquet')").fetchall()
+    assert logged == [(IN_FLIGHT,)]
