@@ -63,13 +63,17 @@ def run_module(cwd: Path, module: str, *arguments: str) -> subprocess.CompletedP
     )
 
 
-def run_commands(commands: list[str], cwd: Path) -> None:
-    """Run each command as a user types it (bash, in `cwd`); fail with its output if one fails."""
+def run_commands(commands: list[str], cwd: Path) -> dict[str, str]:
+    """Run each command as a user types it (bash, in `cwd`); fail with its output if one fails.
+    Returns what each printed (its output and errors, as a terminal shows them)."""
+    printed = {}
     for command in commands:
         done = subprocess.run(
             ["bash", "-c", command], cwd=cwd, capture_output=True, text=True, timeout=900
         )
         assert done.returncode == 0, f"`{command}` failed in {cwd}:\n{done.stdout}\n{done.stderr}"
+        printed[command] = done.stdout + done.stderr
+    return printed
 
 
 def output_of(command: list[str], cwd: Path) -> str:

@@ -15,12 +15,24 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 
 from devtools.rendered import output_of, readme_commands, run_commands
 from devtools.servers import free_port
 from devtools.template_clone import TEMPLATE_ROOT
 
 pytestmark = pytest.mark.e2e
+PRINTED: dict[str, str] = {}  # what each README command printed, filled by the fixture
+# What a first run must not show: the tools' chatter and advice that does not apply yet.
+NOISE = (
+    "dvc push",
+    "pip requirements",
+    "WARNING",
+    "Running with dbt",
+    "Concurrency:",
+    "Created version",
+    "Traceback",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +49,7 @@ def project_after_readme(template_repo, monkeypatch_module) -> Path:
     project = template_repo.parent / "my-model"
     commands = readme_commands(project / "README.md")
     assert commands == ["make pipeline", "make test"]
-    run_commands(commands, cwd=project)
+    PRINTED.update(run_commands(commands, cwd=project))
     return project
 
 
@@ -58,6 +70,17 @@ def test_the_readme_commands_leave_a_locked_committed_project(project_after_read
     assert (project / "dvc.lock").is_file()
     assert (project / ".git/hooks/pre-commit").is_file()
     assert output_of(["git", "log", "--oneline"], project).strip()
+
+
+def test_the_pipeline_says_what_each_step_does_and_how_long_it_took_and_nothing_noisy(
+    project_after_readme,
+):
+    printed = PRINTED["make pipeline"]
+    stages = yaml.safe_load((project_after_readme / "dvc.yaml").read_text())["stages"]
+
+    timed = [line for line in printed.splitlines() if " done in " in line]
+    assert len(timed) >= len(stages), printed
+    assert [line for line in printed.splitlines() if any(n in line for n in NOISE)] == []
 
 
 def test_the_pipeline_leaves_a_champion_in_the_registry(project_after_readme):
