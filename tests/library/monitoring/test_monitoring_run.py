@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from ml_playbook.cli import monitor as monitor_command
 from ml_playbook.cli.common import Apps
 from ml_playbook.errors import ProjectError
-from ml_playbook.modeling.metrics import model_scores
+from ml_playbook.modeling.metrics import CLASSIFICATION, model_scores
 from ml_playbook.monitoring import Check, MonitorView
 from ml_playbook.monitoring.checks import team_checks
 from ml_playbook.monitoring.run import SUMMARY_FILE, monitor, read_log
@@ -32,6 +32,9 @@ from tests.library.release.projects import copy_project
 runner = CliRunner()
 # Refusals and timing are the traffic rules' own tests; here the monitor must only run them.
 CALM = {"invalid_rate_max": 1.0, "latency_p99_ms_max": 60_000.0}
+# What the monitor does with a verdict (alerts, reports, refusals) does not depend on the task:
+# those tests run on one; the rules that read predictions run on both.
+ONE_TASK = pytest.mark.parametrize("task", [CLASSIFICATION])
 OWN_RULES = ["prediction_shift", "schema", "invalid_inputs", "errors", "latency", "staleness"]
 
 
@@ -103,6 +106,7 @@ def test_traffic_like_the_training_data_trips_nothing(trained_project, tmp_path,
     assert {check["status"] for check in summary["checks"]} == {"ok"}
 
 
+@ONE_TASK
 def test_the_monitor_alerts_the_webhook_on_a_stale_champion(trained_project, tmp_path):
     project = watched(trained_project, tmp_path / "p", max_model_age_days=1e-9)
 
@@ -132,6 +136,7 @@ def premium_share(view: MonitorView) -> Check:
     return Check("premium_share", "plan", round(share, 4), 0.1, share > 0.1, f"{share:.0%} premium")
 
 
+@ONE_TASK
 def test_a_team_check_that_fires_is_reported_and_alerted(trained_project, tmp_path, monkeypatch):
     # Given a team check that sees the view, and one returning two checks from a generator
     seen = []
@@ -236,6 +241,7 @@ def test_prediction_shift_is_judged_on_the_champions_answers_only(trained_projec
     assert by_rule["prediction_shift"].fired is False
 
 
+@ONE_TASK
 def test_an_undelivered_alert_is_reported_and_the_monitor_still_fails(
     trained_project, tmp_path, monkeypatch
 ):
@@ -252,6 +258,7 @@ def test_an_undelivered_alert_is_reported_and_the_monitor_still_fails(
     assert monitor(project).alert_problem == "webhook URL 'ftp://example.org/hook' is not http(s)"
 
 
+@ONE_TASK
 def test_the_window_includes_its_first_moment_and_nothing_before(trained_project, tmp_path):
     project = watched(trained_project, tmp_path / "p", log=False)
     since = datetime(2026, 1, 10, tzinfo=UTC)
@@ -263,6 +270,7 @@ def test_the_window_includes_its_first_moment_and_nothing_before(trained_project
     assert len(read) == 3  # two served rows and one refusal, all logged at `since`
 
 
+@ONE_TASK
 def test_what_the_monitor_cannot_read_is_one_line_saying_what_to_do(trained_project, tmp_path):
     project = watched(trained_project, tmp_path / "p", log=False)
     folder = project.root / project.params.serve.log_dir
@@ -284,6 +292,7 @@ def test_what_the_monitor_cannot_read_is_one_line_saying_what_to_do(trained_proj
     ]
 
 
+@ONE_TASK
 def test_without_a_champion_there_is_nothing_to_monitor(trained_project, tmp_path):
     project = copy_project(trained_project, tmp_path / "p")
     log_requests(project, an_hour_ago())
@@ -319,6 +328,7 @@ def rows(output: str) -> list[tuple[str, str, str, str]]:
     ]
 
 
+@ONE_TASK
 def test_rules_below_min_rows_are_not_judged_in_the_output_the_json_and_the_report(
     trained_project, tmp_path, monkeypatch
 ):
@@ -356,6 +366,7 @@ def test_rules_below_min_rows_are_not_judged_in_the_output_the_json_and_the_repo
     assert f"<td>{why}</td>" in page
 
 
+@ONE_TASK
 def test_a_fired_rule_alerts_and_fails_and_a_rule_not_judged_does_neither(
     trained_project, tmp_path, monkeypatch
 ):
@@ -383,6 +394,7 @@ def no_labels(view: MonitorView) -> Check:
     return Check.not_judged("label_rate", "churned", "no labels logged yet", 0.3, "0 of 300")
 
 
+@ONE_TASK
 def test_a_team_check_can_say_it_did_not_judge(trained_project, tmp_path, monkeypatch):
     # Given a team check that cannot judge, beside one that counts
     def counted(view: MonitorView) -> Check:
@@ -419,6 +431,7 @@ def test_a_team_check_can_say_it_did_not_judge(trained_project, tmp_path, monkey
     assert "<td>not judged</td><td>label_rate</td>" in page
 
 
+@ONE_TASK
 def test_a_team_check_both_fired_and_not_judged_is_one_error_naming_it(trained_project, tmp_path):
     def confused(view: MonitorView) -> Check:
         return Check("label_rate", "churned", None, None, True, "", "no labels logged yet")
@@ -435,6 +448,7 @@ def test_a_team_check_both_fired_and_not_judged_is_one_error_naming_it(trained_p
     )
 
 
+@ONE_TASK
 def test_without_a_request_log_there_is_nothing_to_judge_and_the_monitor_passes(
     trained_project, tmp_path, monkeypatch
 ):
@@ -460,6 +474,7 @@ def test_without_a_request_log_there_is_nothing_to_judge_and_the_monitor_passes(
     assert nothing in page
 
 
+@ONE_TASK
 def test_an_empty_window_judges_the_champions_age_only(trained_project, tmp_path, monkeypatch):
     # Given a request log whose every record is older than the window
     project = watched(trained_project, tmp_path / "p", log=False)
@@ -480,6 +495,7 @@ def test_an_empty_window_judges_the_champions_age_only(trained_project, tmp_path
     )
 
 
+@ONE_TASK
 def test_a_feature_absent_from_older_log_files_is_not_judged(trained_project, tmp_path):
     # Given the window's log: 300 rows from before monthly_fee was logged, 5 since
     project = watched(trained_project, tmp_path / "p")
