@@ -81,6 +81,7 @@ def test_the_pipeline_says_what_each_step_does_and_how_long_it_took_and_nothing_
     timed = [line for line in printed.splitlines() if " done in " in line]
     assert len(timed) >= len(stages), printed
     assert [line for line in printed.splitlines() if any(n in line for n in NOISE)] == []
+    assert [line for line in printed.splitlines() if line.startswith(" + ")] == []  # uv's list
 
 
 def test_the_pipeline_leaves_a_champion_in_the_registry(project_after_readme):
