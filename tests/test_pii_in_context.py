@@ -12,6 +12,8 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stdnum import luhn as stdnum_luhn
+from stdnum.kr import rrn as korean_rrn
 
 from ml_playbook.governance import pii
 
@@ -26,16 +28,11 @@ def found(text: str, column: str = "") -> list[tuple[str, str]]:
 def rrn(born: date, sex: int, serial: str = "12345") -> str:
     """A registration number issued before October 2020, with its check digit."""
     body = born.strftime("%y%m%d") + str(sex) + serial
-    total = sum(int(d) * w for d, w in zip(body, (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
-    return body + str((11 - total % 11) % 10)
+    return body + korean_rrn.calc_check_digit(body)
 
 
 def luhn(partial: str) -> str:
-    total = 0
-    for index, char in enumerate(reversed(partial)):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return partial + str((10 - total % 10) % 10)
+    return partial + stdnum_luhn.calc_check_digit(partial)
 
 
 RRN = rrn(date(1990, 1, 1), 1)  # 9001011123455-like, with a valid check digit
