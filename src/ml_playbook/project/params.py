@@ -217,7 +217,8 @@ class LaunchParams(Section):
     # The test sets the baseline is compared on (default: every one). A dozen hand-made rows
     # cannot judge a ranking: a one-feature rule may order them perfectly, and then no model
     # that ranks one pair otherwise could ever launch.
-    baseline_sets: list[str] | None = None
+    # An empty list is refused: to launch without the baseline, say so with baseline_margin.
+    baseline_sets: Annotated[list[str], Field(min_length=1)] | None = None
 
 
 class FeatureBudgetParams(Section):

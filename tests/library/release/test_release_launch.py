@@ -185,3 +185,8 @@ def test_a_baseline_set_that_is_not_declared_is_refused(tmp_path):
         ProjectError, match="launch.baseline_sets names holdout, which is not a test set"
     ):
         write_project(tmp_path / "p", launch={"baseline_sets": ["holdout"]})
+
+
+def test_an_empty_list_of_baseline_sets_is_refused(tmp_path):
+    with pytest.raises(ProjectError, match="baseline_sets"):
+        write_project(tmp_path / "p", launch={"baseline_sets": []})
