@@ -217,7 +217,7 @@ class LaunchParams(Section):
     # The test sets the baseline is compared on (default: every one). A dozen hand-made rows
     # cannot judge a ranking: a one-feature rule may order them perfectly, and then no model
     # that ranks one pair otherwise could ever launch.
-    # An empty list is refused: to launch without the baseline, say so with baseline_margin.
+    # An empty list is refused: a model is compared with the baseline on one set at least.
     baseline_sets: Annotated[list[str], Field(min_length=1)] | None = None
 
 
