@@ -140,6 +140,20 @@ class TrainParams(Section):
             raise ValueError(f"the label '{self.label}' is also listed as a feature")
         return self
 
+    @model_validator(mode="after")
+    def _features_are_not_request_log_columns(self) -> "TrainParams":
+        # The request log writes each feature as a column beside its own: one of the same name
+        # would overwrite it, and every write of the log would fail.
+        from ..serving.request_log import OWN_COLUMNS
+
+        for name in self.features:
+            if name in OWN_COLUMNS:
+                raise ValueError(
+                    f"feature '{name}' has the name of a column of the service's request log "
+                    f"({', '.join(OWN_COLUMNS)}); rename the feature"
+                )
+        return self
+
 
 class SliceGateParams(Section):
     """Quality on every slice: each slice with enough rows to trust must reach `floor` on

@@ -9,6 +9,7 @@ import logging
 import os
 import random
 import re
+import sys
 import threading
 import time
 import uuid
@@ -20,6 +21,19 @@ STAMP = "%Y%m%dT%H%M%S"
 # The names flush() gives its files (and their temporary names): the only files pruned.
 LOG_FILE = re.compile(r"requests-(\d{8}T\d{6})-[0-9a-f]{8}\.(?:parquet|partial)")
 PRUNE_EVERY_SECONDS = 3600.0
+UTC_MICROSECONDS = "timestamp[us, tz=UTC]"  # pyarrow has no alias for a time zone's type
+# The log's own columns and their Arrow types: the request's metadata first, then the model's
+# features (which is why no feature may take one of these names: params.py refuses it), then
+# the answer.
+METADATA_COLUMNS = {
+    "request_id": "string",
+    "logged_at": UTC_MICROSECONDS,
+    "status": "int16",
+    "latency_ms": "double",
+    "model_version": "string",
+}
+ANSWER_COLUMNS = {"prediction": "double", "problem": "string"}
+OWN_COLUMNS = (*METADATA_COLUMNS, *ANSWER_COLUMNS)
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +52,8 @@ class RequestLog:
         self.folder, self.features, self.sample_rate = folder, features, sample_rate
         self.retention = None if retention_days is None else timedelta(days=retention_days)
         self._buffer: list[dict[str, Any]] = []
+        # Records a failed write lost (a count /metrics shows, so none goes unnoticed).
+        self.dropped = 0
         self._lock = threading.Lock()
         self._random = random.Random()
         self._stop = threading.Event()
@@ -55,7 +71,7 @@ class RequestLog:
         self._stop.set()
         if self._thread.is_alive():
             self._thread.join()
-        self.flush()
+        self._flush_reporting_failure()
 
     def sampled(self) -> bool:
         return self.sample_rate > 0 and self._random.random() < self.sample_rate
@@ -91,7 +107,9 @@ class RequestLog:
 
     def flush(self) -> Path | None:
         """Write the buffered records to a new file (under a temporary name, then renamed, so
-        a reader never sees half a file)."""
+        a reader never sees half a file). If the write fails, its records are counted in
+        `dropped` and the error is raised: the buffer is already taken, so the next flush
+        writes only what came after."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -99,29 +117,57 @@ class RequestLog:
             records, self._buffer = self._buffer, []
         if not records:
             return None
-        self.folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime(STAMP)
         path = self.folder / f"requests-{stamp}-{uuid.uuid4().hex[:8]}.parquet"
         partial = path.with_suffix(".partial")
-        pq.write_table(pa.Table.from_pylist(records, schema=self._schema()), partial)
-        partial.replace(path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.Table.from_pylist(records, schema=self._schema()), partial)
+            partial.replace(path)
+        except BaseException:
+            with self._lock:
+                self.dropped += len(records)
+            partial.unlink(missing_ok=True)
+            raise
         return path
+
+    def metric_lines(self) -> list[str]:
+        """The log's counter in Prometheus' text format, for /metrics."""
+        return [
+            "# HELP request_log_dropped_total Sampled records lost because writing them failed.",
+            "# TYPE request_log_dropped_total counter",
+            f"request_log_dropped_total {self.dropped}",
+        ]
 
     def _schema(self):
         import pyarrow as pa
 
+        columns = {**METADATA_COLUMNS, **self.features, **ANSWER_COLUMNS}
         return pa.schema(
             [
-                ("request_id", pa.string()),
-                ("logged_at", pa.timestamp("us", tz="UTC")),
-                ("status", pa.int16()),
-                ("latency_ms", pa.float64()),
-                ("model_version", pa.string()),
-                *((name, pa.type_for_alias(kind)) for name, kind in self.features.items()),
-                ("prediction", pa.float64()),
-                ("problem", pa.string()),
+                (
+                    name,
+                    pa.timestamp("us", tz="UTC")
+                    if kind == UTC_MICROSECONDS
+                    else pa.type_for_alias(kind),
+                )
+                for name, kind in columns.items()
             ]
         )
+
+    def _flush_reporting_failure(self) -> None:
+        """flush(), where a failed write is one line on stderr: the thread, and the log, go on
+        with the next records."""
+        try:
+            self.flush()
+        except Exception as error:  # any failure of one write must not end the log
+            reason = str(error).splitlines()[0] if str(error) else ""
+            print(
+                f"request log: a write failed, its records are dropped "
+                f"({self.dropped} in all): {type(error).__name__}: {reason}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     def prune(self, now: datetime | None = None) -> list[Path]:
         """Delete the log files written before `now` minus the retention; return them.
@@ -153,7 +199,7 @@ class RequestLog:
     def _flush_every(self, seconds: float) -> None:
         pruned = time.monotonic()
         while not self._stop.wait(seconds):
-            self.flush()
+            self._flush_reporting_failure()
             if time.monotonic() - pruned >= PRUNE_EVERY_SECONDS:
                 self._prune_logging_problems()
                 pruned = time.monotonic()
