@@ -69,7 +69,7 @@ def create_app(
         )
         return model_scores(model, frame, params.task).tolist()
 
-    batcher = Batcher(slot, score, settings.max_batch_rows)
+    batcher = Batcher(score, settings.max_batch_rows)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI):
@@ -110,12 +110,15 @@ def create_app(
         while slot.current is None and not slot.failure and waited < LOADING_WAIT_SECONDS:
             await asyncio.sleep(0.05)
             waited += 0.05
-        if slot.current is None:
+        # One model per request: checked against and scored by the same version, whatever a
+        # swap does meanwhile.
+        served = slot.current
+        if served is None:
             return _not_ready(slot)
         rows = rows_of(body)
         batch = hasattr(body, "rows")
-        refuse_unseen_categories(rows, batch, known=slot.current.categories)
-        outside = outside_training_range(rows, slot.current.ranges)
+        refuse_unseen_categories(rows, batch, known=served.categories)
+        outside = outside_training_range(rows, served.ranges)
         if outside:
             action = "refused" if out_of_range == "refuse" else "flagged"
             metrics.outside_range([feature for _, feature, _ in outside], action)
@@ -135,7 +138,7 @@ def create_app(
             request.state.problem = "; ".join(
                 sorted({f"{feature}:outside_training_range" for _, feature, _ in outside})
             )
-        served, scores = await batcher.predict(rows)
+        served, scores = await batcher.predict(rows, served)
         request.state.served = (served.version, rows, scores)
         content: dict[str, Any] = {
             "model": {"name": served.name, "version": served.version, "alias": served.alias},
@@ -179,8 +182,12 @@ def create_app(
     @app.get("/metrics")
     async def prometheus() -> Response:
         """Request counts by status, the latency histogram, values outside the training
-        range, the service's state, the served model version and the alias's last look-up."""
-        return Response(metrics.render(slot), media_type=CONTENT_TYPE)
+        range, the service's state, the served model version, the alias's last look-up and the
+        request log's records lost to failed writes."""
+        text = metrics.render(slot)
+        if request_log is not None:
+            text += "\n".join(request_log.metric_lines()) + "\n"
+        return Response(text, media_type=CONTENT_TYPE)
 
     @app.exception_handler(RequestValidationError)
     async def refused(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -9,6 +9,10 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_mo
 
 # Bounds a free-text category, so a request cannot make the service hold huge strings.
 MAX_TEXT = 200
+# An integer feature is an int64 column wherever it goes (the request log, the feature table):
+# a larger one is refused here, naming the field, rather than failing later in the log's write
+# or the model's batch.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 def feature_fields(params) -> dict[str, tuple[Any, Any]]:
@@ -19,14 +23,16 @@ def feature_fields(params) -> dict[str, tuple[Any, Any]]:
     fields: dict[str, tuple[Any, Any]] = {}
     for name in params.train.features:
         rule = params.data.rules.get(name)
+        kind = types[name]
         keywords: dict[str, Any] = {}
+        if kind is int and (rule is None or rule.allowed is None):  # a code list is bounded
+            keywords["ge"], keywords["le"] = INT64_MIN, INT64_MAX
         if rule is not None and rule.min is not None:
-            keywords["ge"] = rule.min
+            keywords["ge"] = max(rule.min, keywords.get("ge", rule.min))
         if rule is not None and rule.max is not None:
-            keywords["le"] = rule.max
+            keywords["le"] = min(rule.max, keywords.get("le", rule.max))
         if rule is not None and rule.pattern is not None:
             keywords["pattern"] = rule.pattern
-        kind = types[name]
         if rule is not None and rule.allowed is not None:
             # A code list is exact: any other value, of any type, is refused.
             annotation: Any = Literal[tuple(rule.allowed)]

@@ -5,6 +5,7 @@ and a refused request is logged with the names of the failing features only, not
 Files older than the retention are deleted; nothing else is ever touched.
 """
 
+import contextlib
 import logging
 import os
 import random
@@ -127,7 +128,8 @@ class RequestLog:
         except BaseException:
             with self._lock:
                 self.dropped += len(records)
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # no half file left, and the first error told
+                partial.unlink(missing_ok=True)
             raise
         return path
 

@@ -1,10 +1,11 @@
 """Concurrent requests share a call of the model: each still gets its own predictions, in
-order, from one loaded model; a failing call fails every request in it, none hangs."""
+order, from the model it was checked against; a failing call fails only the requests whose
+rows cannot be scored, none hangs."""
 
 import asyncio
 
 from ml_playbook.serving.batching import Batcher
-from ml_playbook.serving.loader import LoadedModel, ModelSlot
+from ml_playbook.serving.loader import LoadedModel
 
 
 class Doubler:
@@ -18,16 +19,25 @@ class Doubler:
         self.calls.append(len(rows))
         if self.fail:
             raise RuntimeError("model broke")
-        return [2.0 * row["x"] for row in rows]
+        # float() of a row the model cannot read fails the call, as a real model would.
+        return [2.0 * float(row["x"]) for row in rows]
 
 
-def serve(score: Doubler, requests: list[list[dict]], max_rows: int):
-    slot = ModelSlot(LoadedModel("m", "7", "champion", model=None))
-    batcher = Batcher(slot, score, max_rows)
+SERVED = LoadedModel("m", "7", "champion", model=None)
+
+
+def serve(score: Doubler, requests: list[list[dict]], max_rows: int, models=None):
+    """Each request's answer (or error), all sent at once; `models`: the model each request
+    was checked against (default: SERVED for all)."""
+    batcher = Batcher(score, max_rows)
 
     async def all_at_once():
         return await asyncio.gather(
-            *(batcher.predict(rows) for rows in requests), return_exceptions=True
+            *(
+                batcher.predict(rows, served)
+                for rows, served in zip(requests, models or [SERVED] * len(requests), strict=True)
+            ),
+            return_exceptions=True,
         )
 
     try:
@@ -60,3 +70,34 @@ def test_a_failing_call_fails_each_of_its_requests():
     answers = serve(Doubler(fail=True), [[{"x": 1}], [{"x": 2}]], max_rows=10)
 
     assert [str(answer) for answer in answers] == ["model broke", "model broke"]
+
+
+def test_a_request_the_model_cannot_score_fails_alone_and_the_others_are_answered():
+    score = Doubler()
+    requests = [[{"x": i}] for i in range(6)]
+    requests[3] = [{"x": "not a number"}]
+
+    answers = serve(score, requests, max_rows=10)
+
+    assert isinstance(answers[3], ValueError)
+    assert [answers[i][1] for i in (0, 1, 2, 4, 5)] == [[0.0], [2.0], [4.0], [8.0], [10.0]]
+    assert score.calls == [6, 1, 1, 1, 1, 1, 1]  # the failed call, then one call per request
+
+
+def test_requests_checked_against_different_models_never_share_a_call():
+    seen = []
+
+    def score(model, rows):
+        seen.append((model, len(rows)))
+        return [float(model)] * len(rows)
+
+    old, new = (LoadedModel("m", version, None, model=version) for version in ("1", "2"))
+
+    answers = serve(score, [[{}], [{}], [{}]], max_rows=10, models=[old, new, old])
+
+    assert [(served.version, scores) for served, scores in answers] == [
+        ("1", [1.0]),
+        ("2", [2.0]),
+        ("1", [1.0]),
+    ]
+    assert seen == [("1", 2), ("2", 1)]
