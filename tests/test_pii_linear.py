@@ -62,6 +62,7 @@ RUNS = {
     "HTML cells": "<tr><th>ssn</th></tr>" + "<td>123 45 678</td>" * (MEGABYTE // 19),
     "labels before numbers": "거래번호 9001011234568 " * (MEGABYTE // 20),
     "IBAN heads before groups": "DE89 3704 " * (MEGABYTE // 10),
+    "HTML header cells never closed": "<th " * (MEGABYTE // 4) + "<tr <td 123 45 6789",
 }
 
 SCAN = """
@@ -92,3 +93,40 @@ def test_a_megabyte_run_is_scanned_in_linear_time(name):
     assert done.returncode == 0, done.stderr
     expected = MEGABYTE // 14 if name == "real phones" else 0
     assert int(done.stdout) == expected
+
+
+# Files read line by line (the hook, `data scan` of a text file): every row is read under its
+# header line, so a long header must be read once, not once per row.
+LINES = {
+    "HTML rows under a megabyte header": "<tr>"
+    + "<th>c</th>" * (MEGABYTE // 10)
+    + "</tr>\n"
+    + "<tr><td>1</td></tr>\n" * (MEGABYTE // 20),
+    "CSV rows under a megabyte header": "c," * (MEGABYTE // 2) + "\n" + "1,2\n" * (MEGABYTE // 4),
+}
+SCAN_LINES = """
+import sys
+from ml_playbook.governance import pii
+text = sys.stdin.read()
+print(sum(1 for _ in pii.find_lines(text)))
+"""
+
+
+@pytest.mark.parametrize("name", LINES)
+def test_rows_under_a_long_header_are_read_in_linear_time(name):
+    # given a megabyte header line and a megabyte of rows under it
+    text = LINES[name]
+
+    # when the file is scanned line by line in a child process
+    done = subprocess.run(
+        [sys.executable, "-c", SCAN_LINES],
+        input=text,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=LIMIT_SECONDS,
+    )
+
+    # then it finishes (the timeout above raises otherwise) and finds nothing
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == 0

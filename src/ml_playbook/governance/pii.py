@@ -47,7 +47,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from .pii_context import Columns, decoded
+from .pii_context import Columns, RowColumns, decoded
 
 # A line (or cell) that holds this marker is never reported: for true negatives in code
 # and docs, e.g. an example email. `.pii-allowlist` (one value per line) does the same for
@@ -132,9 +132,11 @@ class Surroundings:
         self.column = column.lower() + " " if column else ""
         # A table has a header only above its rows (or in HTML cells); `above` is the header
         # line of a row scanned on its own (find_lines).
-        self._shift = len(above) + 1 if above else 0
-        tabular = above or "\n" in text or "<t" in text
-        self._columns = Columns(above + "\n" + text if above else text) if tabular else None
+        if above:
+            self._columns = RowColumns(above, text)
+        else:
+            tabular = "\n" in text or "<t" in text
+            self._columns = Columns(text) if tabular else None
 
     def before(self, text: str, start: int) -> str:
         return self.label(text, start) + _before(text, start)
@@ -142,7 +144,7 @@ class Surroundings:
     def label(self, text: str, start: int) -> str:
         """The column name and the header of the column the candidate sits in."""
         columns = self._columns
-        header = columns.header_at(start + self._shift) if columns is not None else ""
+        header = columns.header_at(start) if columns is not None else ""
         return self.column + (header + " " if header else "")
 
 

@@ -101,7 +101,8 @@ def _utf8_char(raw: bytes, index: int) -> tuple[str | None, int]:
 # its column's header, as a table scan reads it with its column name.
 
 _HTML_CELL = re.compile(r"<t[dh]\b", re.IGNORECASE)
-_HTML_HEADER = re.compile(r"<th\b[^>]*>([^<]*)", re.IGNORECASE)
+# `[^<>]*`: an attempt ends at the next `<`, so `<th <th <th …` without a `>` stays linear.
+_HTML_HEADER = re.compile(r"<th\b[^<>]*>([^<]*)", re.IGNORECASE)
 HEADER_CHARS = 4096  # a header is looked for in this much text above the row, at most
 
 
@@ -113,7 +114,7 @@ class Columns:
         self._text = text
         self._lower = text.lower() if "<" in text else ""
         self._top: dict[tuple[int, str], int] = {}  # (line start, delimiter) -> header start
-        self._html_names: list[str] | None = None
+        self._html_names: tuple[str, ...] | None = None
 
     def header_at(self, start: int) -> str:
         """The header of the table column `start` is in (lower case), or ``""``."""
@@ -157,19 +158,62 @@ class Columns:
 
     def _html_header(self, row: int, start: int) -> str:
         if self._html_names is None:
-            first = _HTML_HEADER.search(self._text)
-            row_of_headers = self._lower.rfind("<tr", 0, first.start()) if first else -1
-            end = self._lower.find("</tr", row_of_headers) if row_of_headers >= 0 else -1
-            self._html_names = [
-                name.strip().lower()
-                for name in _HTML_HEADER.findall(self._text, max(0, row_of_headers), end)
-            ] if first and end >= 0 else []  # fmt: skip
+            self._html_names = html_header_names(self._text)
         index = len(_HTML_CELL.findall(self._text, row, start)) - 1
         names = self._html_names
         return names[index] if 0 <= index < len(names) else ""
 
 
+class RowColumns:
+    """The header of a cell of one row read on its own under its header line `above` (as
+    `find_lines` reads a file): what Columns says of `above + "\n" + row`, without copying or
+    reading the header again for every row (a long header, many rows: linear time)."""
+
+    def __init__(self, above: str, row: str) -> None:
+        self._above, self._row = above, row
+        self._lower = row.lower() if "<" in row else ""
+
+    def header_at(self, start: int) -> str:
+        """The header of the column `start` (an offset in the row) is in, or ``""``."""
+        row = self._row
+        if self._lower:
+            opened = self._lower.rfind("<tr", max(0, start - HEADER_CHARS), start)
+            if opened >= 0:
+                names = html_header_names(self._above) or html_header_names(row)
+                index = len(_HTML_CELL.findall(row, opened, start)) - 1
+                return names[index] if 0 <= index < len(names) else ""
+        if start > HEADER_CHARS:
+            return ""  # a long line is no table row
+        end = min(len(row), start + HEADER_CHARS)
+        delimiter = next((d for d in _DELIMITERS if row.find(d, 0, end) >= 0), None)
+        if delimiter is None or not _holds(self._above, delimiter):
+            return ""
+        names = _names(self._above, delimiter)
+        index = _cell_index(row, 0, start, delimiter)
+        return names[index] if index < len(names) else ""
+
+
 _DELIMITERS = ("|", "\t", ",", ";")
+
+
+@lru_cache(maxsize=16)
+def _holds(header: str, delimiter: str) -> bool:
+    return delimiter in header
+
+
+@lru_cache(maxsize=16)
+def html_header_names(text: str) -> tuple[str, ...]:
+    """The names of the first row of `<th>` cells in `text`, lower case. Cached: the rows of a
+    file read line by line share one header line (the same string, whose hash Python keeps)."""
+    lower = text.lower()
+    first = _HTML_HEADER.search(text)
+    row_of_headers = lower.rfind("<tr", 0, first.start()) if first else -1
+    end = lower.find("</tr", row_of_headers) if row_of_headers >= 0 else -1
+    if not first or end < 0:
+        return ()
+    return tuple(
+        name.strip().lower() for name in _HTML_HEADER.findall(text, max(0, row_of_headers), end)
+    )
 
 
 @lru_cache(maxsize=16)
