@@ -56,12 +56,16 @@ def overflow(samples: dict[str, pd.Series], low: float, high: float) -> list[str
     notes = []
     for label, sample in samples.items():
         values = sample.dropna().astype(float)
-        for share, side, end in (
-            ((values < low).mean(), "below", low),
-            ((values > high).mean(), "above", high),
+        for beyond, side, end in (
+            (int((values < low).sum()), "below", low),
+            (int((values > high).sum()), "above", high),
         ):
-            if len(values) and share > 0:
-                notes.append(f"{share:.1%} of {label} {side} {end:g} (in the edge bar, hatched)")
+            if beyond:
+                # The count too: a share alone rounds a few values in many to "0.0%".
+                notes.append(
+                    f"{beyond} of {len(values)} ({beyond / len(values):.1%}) of {label} {side} "
+                    f"{end:g} (in the edge bar, hatched)"
+                )
     return notes
 
 

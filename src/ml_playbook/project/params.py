@@ -144,7 +144,7 @@ class TrainParams(Section):
     def _features_are_not_request_log_columns(self) -> "TrainParams":
         # The request log writes each feature as a column beside its own: one of the same name
         # would overwrite it, and every write of the log would fail.
-        from ..serving.request_log import OWN_COLUMNS
+        from .request_log_layout import OWN_COLUMNS
 
         for name in self.features:
             if name in OWN_COLUMNS:

@@ -18,23 +18,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# The log's own columns and their types (no feature may take one of their names).
+from ..project.request_log_layout import (
+    ANSWER_COLUMNS,
+    METADATA_COLUMNS,
+    UTC_MICROSECONDS,
+)
+
 STAMP = "%Y%m%dT%H%M%S"
 # The names flush() gives its files (and their temporary names): the only files pruned.
 LOG_FILE = re.compile(r"requests-(\d{8}T\d{6})-[0-9a-f]{8}\.(?:parquet|partial)")
 PRUNE_EVERY_SECONDS = 3600.0
-UTC_MICROSECONDS = "timestamp[us, tz=UTC]"  # pyarrow has no alias for a time zone's type
-# The log's own columns and their Arrow types: the request's metadata first, then the model's
-# features (which is why no feature may take one of these names: params.py refuses it), then
-# the answer.
-METADATA_COLUMNS = {
-    "request_id": "string",
-    "logged_at": UTC_MICROSECONDS,
-    "status": "int16",
-    "latency_ms": "double",
-    "model_version": "string",
-}
-ANSWER_COLUMNS = {"prediction": "double", "problem": "string"}
-OWN_COLUMNS = (*METADATA_COLUMNS, *ANSWER_COLUMNS)
 
 logger = logging.getLogger(__name__)
 

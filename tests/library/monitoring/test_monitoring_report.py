@@ -19,7 +19,17 @@ def test_extreme_values_do_not_set_the_range_and_are_said_in_the_caption():
 
     assert high < 1e6  # not the outliers' range: the bulk keeps its bars
     assert overflow(samples, low, high) == [
-        f"30.0% of served v2 above {high:g} (in the edge bar, hatched)"
+        f"300 of 1000 (30.0%) of served v2 above {high:g} (in the edge bar, hatched)"
+    ]
+
+
+def test_a_few_values_beyond_the_range_are_counted_not_rounded_away():
+    samples = {"served": pd.Series(np.concatenate([np.arange(10_000.0) % 100, [1e9]]))}
+
+    low, high = robust_range(samples)
+
+    assert overflow(samples, low, high) == [
+        f"1 of 10001 (0.0%) of served above {high:g} (in the edge bar, hatched)"
     ]
 
 
@@ -48,7 +58,7 @@ def test_the_report_counts_and_draws_the_served_rows_by_version():
     page = render("report", [], reference, served, ["fee"], [], versions)
 
     assert "Served rows by version: v1 88, v2 912." in page
-    assert "32.9% of served v2 (912 rows) above" in page  # 300 of 912
+    assert "300 of 912 (32.9%) of served v2 (912 rows) above" in page
     assert list(samples_of("fee", reference, served, versions)) == [
         "reference",
         "served v1 (88 rows)",
