@@ -10,14 +10,16 @@ from datetime import date, timedelta
 from ..project.params import SourceCheckParams, VolumeParams
 from .checks import Check
 
-FRESHNESS, VOLUME = "freshness", "volume"
+FRESHNESS, VOLUME, FUTURE = "freshness", "volume", "future_dates"
 
 
 @dataclass(frozen=True)
 class SourceFacts:
     """What was read of one source: its rows, those with a date in the time column, the
-    newest date, and the rows per period (the period's first day -> rows; empty periods are
-    absent) when its volume is checked."""
+    newest date on or before the day judged, the rows per period up to that day (the
+    period's first day -> rows; empty periods are absent) when its volume is checked, and the
+    rows dated after the day judged (left out of the rest: one typo or a 9999-12-31 sentinel
+    would otherwise make a stalled export look fresh for ever)."""
 
     name: str
     file: str
@@ -26,6 +28,7 @@ class SourceFacts:
     dated: int
     newest: date | None
     per_period: dict[date, int]
+    future: int = 0
 
 
 def period_start(day: date, period: str) -> date:
@@ -77,6 +80,9 @@ def freshness_check(facts: SourceFacts, settings: SourceCheckParams, as_of: date
     if why := emptiness(facts):
         return Check(FRESHNESS, facts.name, None, limit, True, why)
     newest, column = facts.newest, facts.column
+    if newest is None:
+        why = f"every dated row of {facts.file} is after {as_of}, the day judged"
+        return Check(FRESHNESS, facts.name, None, limit, True, why)
     if settings.max_lag_months is not None:
         lag = months_between(newest, as_of)
         oldest = as_of.replace(day=1)
@@ -146,8 +152,15 @@ def volume_check(facts: SourceFacts, settings: SourceCheckParams, volume: Volume
 def source_checks(
     facts: SourceFacts, settings: SourceCheckParams, volume: VolumeParams, as_of: date
 ) -> list[Check]:
-    """The source's freshness, and its volume when `settings.volume` names a period."""
+    """The source's freshness, its volume when `settings.volume` names a period, and rows
+    dated after the day judged (fired when there are any)."""
     checks = [freshness_check(facts, settings, as_of)]
     if settings.volume is not None:
         checks.append(volume_check(facts, settings, volume))
+    if facts.future:
+        detail = (
+            f"{facts.future:,} row(s) with a {facts.column} after {as_of}, the day judged "
+            "(a typo or a sentinel date?): left out of the checks above"
+        )
+        checks.append(Check(FUTURE, facts.name, facts.future, 0, True, detail))
     return checks

@@ -31,9 +31,12 @@ class Outcome:
         return summary_line(self.checks)
 
 
-def read_facts(name: str, path: Path, shown: str, column: str, period: str | None):
+def read_facts(
+    name: str, path: Path, shown: str, column: str, period: str | None, as_of: date
+) -> SourceFacts:
     """What `source_rules` judges of the table at `path` (`shown`: its path as params.yaml
-    names it): rows, dated rows, the newest date and the rows per period."""
+    names it) on `as_of`: rows, dated rows, the newest date and the rows per period up to
+    that day, and the rows dated after it."""
     import duckdb
 
     from ..governance.tables import identifier, relation_sql
@@ -55,8 +58,11 @@ def read_facts(name: str, path: Path, shown: str, column: str, period: str | Non
                     "timestamp: name a date column (or add one to the export)"
                 )
             # fetchall, not fetchone: a result left open blocks the connection's next query.
-            [(rows, dated, newest)] = connection.execute(
-                f"select count(*), count({quoted}), max({quoted})::date from {relation}"
+            day = f"{quoted}::date"
+            [(rows, dated, newest, future)] = connection.execute(
+                f"select count(*), count({quoted}), max({day}) filter (where {day} <= ?), "
+                f"count(*) filter (where {day} > ?) from {relation}",
+                [as_of, as_of],
             ).fetchall()
             per_period = {}
             if period is not None:
@@ -64,14 +70,15 @@ def read_facts(name: str, path: Path, shown: str, column: str, period: str | Non
                     connection.execute(
                         # `period` is day, week or month (params validation): DuckDB's parts.
                         f"select date_trunc('{period}', {quoted})::date, count(*) "
-                        f"from {relation} where {quoted} is not null group by 1"
+                        f"from {relation} where {day} <= ? group by 1",
+                        [as_of],
                     ).fetchall()
                 )
     except duckdb.Error as error:
         raise ProjectError(
             f"source '{name}' ({shown}) cannot be read: {first_line(error)}"
         ) from None
-    return SourceFacts(name, shown, column, rows, dated, newest, per_period)
+    return SourceFacts(name, shown, column, rows, dated, newest, per_period, future)
 
 
 def data_checks(project, as_of: date) -> Outcome:
@@ -90,7 +97,7 @@ def data_checks(project, as_of: date) -> Outcome:
     checks: list[Check] = []
     for name, source in settings.sources.items():
         shown = params.sql.sources[name]
-        facts = read_facts(name, files[name], shown, source.time_column, source.volume)
+        facts = read_facts(name, files[name], shown, source.time_column, source.volume, as_of)
         checks += source_checks(facts, source, settings.volume, as_of)
     fired = [check.as_dict() for check in checks if check.fired]
     url = os.environ.get("MONITOR_WEBHOOK_URL") or params.monitor.webhook_url

@@ -121,3 +121,22 @@ def test_settings_that_cannot_be_judged_are_refused_when_the_project_loads(
         )
 
     assert refused.value.problems == [f"params.yaml: {problem}."]
+
+
+def test_rows_dated_after_the_day_judged_do_not_make_a_stalled_source_look_fresh(
+    tmp_path, monkeypatch
+):
+    # Given a source whose export stalled in 2024-12 but holds one row dated 9999-12-31
+    project = project_with_activity(tmp_path / "project")
+    frame = pd.read_parquet(project.root / SOURCE)
+    frame.loc[len(frame)] = {"month_index": 99, "month_start": date(9999, 12, 31)}
+    frame.to_parquet(project.root / SOURCE, index=False)
+
+    # When it is judged in 2025-03
+    result = invoke(project, monkeypatch, "--as-of", "2025-03-10")
+
+    # Then it is late, and the future-dated row fires a check of its own
+    assert result.exit_code == 1, result.output
+    tripped = [line for line in result.output.splitlines() if "TRIPPED" in line]
+    assert any("freshness" in line and "2024-12" in line for line in tripped), result.output
+    assert any("future_dates" in line and "1 row(s)" in line for line in tripped), result.output
