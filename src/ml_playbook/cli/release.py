@@ -24,6 +24,13 @@ WaitOption = Annotated[
 WAIT_MARGIN_SECONDS = 60.0
 
 
+def _wait_url(url: str | None) -> None:
+    if url is not None:
+        from ..release.verify import service_url
+
+        service_url(url)
+
+
 def _after_the_move(project, version: str, url: str | None) -> None:
     """Say when a running service serves `version`; with `url`, wait for it and verify it."""
     from ..registry import open_registry
@@ -77,6 +84,7 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             raise typer.Exit(code=1)
         with reported_errors():
             project = open_project(spec, params)
+            _wait_url(wait)  # before champion moves: a URL that cannot be waited on changes nothing
             done = move(
                 project, version, approver or actor(), reason if force else None, model_card
             )
@@ -96,6 +104,7 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
 
         with reported_errors():
             project = open_project(spec, params)
+            _wait_url(wait)  # before champion moves: a URL that cannot be waited on changes nothing
             done = move(project, approver or actor(), reason)
             typer.echo(
                 f"champion: v{done.from_version} -> v{done.to_version} (rollback: {done.why})"

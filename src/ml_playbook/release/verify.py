@@ -5,6 +5,7 @@ it serves; then time single-row requests against `release.verify_max_p99_ms`."""
 import json
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import numpy as np
@@ -32,7 +33,7 @@ def _call(url: str, body: dict | None = None) -> object:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
         raise ProjectError(f"{url} answered {error.code}: {error.read()[:200]!r}") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as error:
         raise ProjectError(f"{url}: cannot reach the service ({error})") from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise ProjectError(f"{url} did not answer JSON: is this the model service?") from None
@@ -107,13 +108,26 @@ def differences(online: np.ndarray, offline: np.ndarray, tolerance: float, versi
     return found
 
 
+def service_url(url: str) -> str:
+    """`url` if it is an http(s) URL with a host (and a numeric port, if any); else
+    ProjectError saying what to give."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        usable = False
+    if not usable:
+        raise ProjectError(f"'{url}' is not an http(s) URL: give e.g. http://127.0.0.1:8000")
+    return url
+
+
 def verify(project, url: str, expected_version: str | None, registry=None) -> list[str]:
     """Problems found (empty: the service is the expected model and answers in time)."""
     from ..modeling import inputs
     from ..modeling.metrics import model_scores
 
-    if not url.startswith(("http://", "https://")):
-        raise ProjectError(f"'{url}' is not an http(s) URL: give e.g. http://127.0.0.1:8000")
+    service_url(url)
     registry = registry if registry is not None else open_registry(project)
     params = project.params
     base, name = url.rstrip("/"), params.registry.model_name
@@ -161,18 +175,19 @@ def p99_latency_ms(url: str, records: list[dict], count: int) -> float:
 def wait_until_served(url: str, version: str, timeout: float) -> float:
     """Seconds until the service at `url` says it serves `version`; ProjectError after
     `timeout` seconds, naming what it serves instead (and why, if it cannot load it)."""
-    base, started = url.rstrip("/"), time.monotonic()
+    base, started = service_url(url).rstrip("/"), time.monotonic()
     answer: dict = {}
+    unreachable = ""
     while time.monotonic() - started < timeout:
         try:
-            answer = _ready_answer(f"{base}/ready")
-        except ProjectError:
-            answer = {}
+            answer, unreachable = _ready_answer(f"{base}/ready"), ""
+        except ProjectError as error:
+            answer, unreachable = {}, str(error)
         if str((answer.get("model") or {}).get("version")) == str(version):
             return time.monotonic() - started
         time.sleep(0.1)
     serving = (answer.get("model") or {}).get("version")
-    why = (answer.get("lookup") or {}).get("error") or answer.get("error")
+    why = (answer.get("lookup") or {}).get("error") or answer.get("error") or unreachable
     raise ProjectError(
         f"{base} does not serve v{version} after {timeout:g} s (it serves "
         f"{'v' + str(serving) if serving else 'nothing'}{f': {why}' if why else ''})"

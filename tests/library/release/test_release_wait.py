@@ -2,6 +2,7 @@
 the command returns once the service answers with the new champion, says how long that took,
 and verifies it."""
 
+import json
 import re
 
 import pandas as pd
@@ -40,3 +41,25 @@ def test_promote_waits_until_the_service_serves_the_new_champion_then_verifies(
     assert lines[0] == "champion: v1 -> v2 (try)"
     assert re.fullmatch(rf"{url} serves v2 after \d+\.\d s; verifying", lines[1]), lines[1]
     assert lines[2] == f"{url}: answers match the offline predictions, latency within bounds"
+
+
+@pytest.mark.parametrize("task", [CLASSIFICATION])
+@pytest.mark.parametrize(
+    "url", ["localhost:8000", "http://[::1", "http://127.0.0.1:port", "ftp://x"]
+)
+def test_a_wait_url_that_cannot_be_waited_on_is_one_line_and_champion_does_not_move(
+    released, monkeypatch, url
+):
+    monkeypatch.chdir(released.root)
+    app = cli_app(released.spec)
+
+    result = runner.invoke(
+        app, ["release", "promote", "2", "--force", "--reason", "x", "--wait", url]
+    )
+
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: '{url}' is not an http(s) URL: give e.g. http://127.0.0.1:8000\n"
+    )
+    status = runner.invoke(app, ["release", "status", "--json"])
+    assert json.loads(status.output)["champion"] == "1"
