@@ -304,3 +304,22 @@ def test_nothing_happens_on_the_newest_release(team):
     assert out.strip() == "The project is on the newest template release."
     assert BRANCH not in git(team.remote, "branch", "--list")
     assert team.gh() == []
+
+
+def test_a_squash_merged_branch_is_started_again_from_main_and_replaced(team):
+    # Given a proposal of 1.1.0 that was squash-merged (main holds its tree in a new commit)
+    team.release("1.1.0", {"Makefile": "all:\n"})
+    ok(team.run_job())
+    tree = git(team.remote, "rev-parse", f"{BRANCH}^{{tree}}").strip()
+    squashed = git(
+        team.remote, "commit-tree", tree, "-p", "main", "-m", "Update (squashed)"
+    ).strip()
+    git(team.remote, "update-ref", "refs/heads/main", squashed)
+    team.release("1.2.0", {"Makefile": "test:\n"})
+
+    # When the job runs for the next release
+    ok(team.run_job())
+
+    # Then the proposal starts from main, not from the stale branch
+    assert git(team.remote, "rev-parse", f"{BRANCH}~1").strip() == squashed
+    assert team.on_branch("Makefile") == "test:\n"

@@ -12,7 +12,8 @@ The branch is where people resolve the update's conflicts, so it is never force-
   it); if its pull request was closed without merging, that release is skipped;
 - the branch proposes an older release: the update runs on top of it, so what people resolved
   there is kept as the team's edits, and the result is pushed as one more commit;
-- no branch, or one already merged: it starts from the default branch.
+- no branch, or one already merged — by a merge, a squash or a rebase (the default branch is
+  on the branch's release or a later one): it starts from the default branch.
 
 Before committing it re-locks (`uv lock`), and it lists every conflict marker it leaves in the
 log and in the pull request. Standard library only: it runs before the project's environment
@@ -86,6 +87,22 @@ def release_of(answers: str) -> str | None:
 def same_release(a: str | None, b: str | None) -> bool:
     """v1.2.0 and 1.2.0 name one release (copier reports versions without the `v`)."""
     return a is not None and b is not None and a.removeprefix("v") == b.removeprefix("v")
+
+
+def release_key(release: str) -> tuple[int, ...] | None:
+    """v1.10.0 -> (1, 10, 0), to order releases; None for a commit or another form."""
+    try:
+        return tuple(int(part) for part in release.removeprefix("v").split("."))
+    except ValueError:
+        return None
+
+
+def newer(a: str, b: str | None) -> bool:
+    """Whether release `a` comes after `b` (any other release, when they cannot be ordered)."""
+    if b is None:
+        return True
+    key_a, key_b = release_key(a), release_key(b)
+    return key_a > key_b if key_a is not None and key_b is not None else not same_release(a, b)
 
 
 def newest_release() -> str | None:
@@ -170,8 +187,14 @@ class GitHub:
     def __init__(self, branch: str, base: str) -> None:
         self.branch, self.base = branch, base
 
-    def push(self, title: str, body: list[str]) -> None:
-        git("push", "--quiet", "origin", f"HEAD:refs/heads/{self.branch}")
+    def push(self, title: str, body: list[str], landed: str | None = None) -> None:
+        git(
+            "push",
+            "--quiet",
+            *lease(self.branch, landed),
+            "origin",
+            f"HEAD:refs/heads/{self.branch}",
+        )
         self.open_or_refresh(title, "\n\n".join(body))
 
     def pull_requests(self) -> list[dict]:
@@ -214,10 +237,10 @@ class GitLab:
         self.url = urlunsplit(url._replace(netloc=f"oauth2:{token}@{url.netloc}"))
         self.url = self.url.rstrip("/") + ".git"
 
-    def push(self, title: str, body: list[str]) -> None:
+    def push(self, title: str, body: list[str], landed: str | None = None) -> None:
         # A push option is one line: the description's paragraphs are joined by spaces.
         git(
-            "push", "--quiet",
+            "push", "--quiet", *lease(self.branch, landed),
             "-o", "merge_request.create",
             "-o", f"merge_request.target={self.base}",
             "-o", f"merge_request.title={title}",
@@ -231,6 +254,12 @@ class GitLab:
             f"{title}: already proposed on {self.branch}; left as it is (a closed merge request "
             "skips the release)."
         )
+
+
+def lease(branch: str, landed: str | None) -> list[str]:
+    """A branch whose proposal landed by a squash or a rebase is replaced, but only if it is
+    still the commit that was read (nobody pushed since): its content is on main already."""
+    return [f"--force-with-lease=refs/heads/{branch}:{landed}"] if landed else []
 
 
 def host(provider: str, branch: str) -> GitHub | GitLab:
@@ -260,8 +289,18 @@ def propose(provider: str) -> None:
         return
     proposed = remote_branch(branch)
     start = "HEAD"
-    if proposed is not None and not merged(proposed):
+    on_main = release_of(Path(ANSWERS).read_text()) if Path(ANSWERS).is_file() else None
+    on_branch = None
+    if proposed is not None:
         on_branch = release_of(git("show", f"{proposed}:{ANSWERS}", check=False))
+    # Landed when merged, or squashed or rebased onto main (main is on its release or later).
+    squashed = (
+        proposed is not None
+        and not merged(proposed)
+        and on_branch is not None
+        and not newer(on_branch, on_main)
+    )
+    if proposed is not None and not merged(proposed) and not squashed:
         if same_release(on_branch, newest):
             title = f"Update to the ml-playbook template {on_branch}"
             target.already_proposed(title, describe(on_branch, [], None))
@@ -280,7 +319,7 @@ def propose(provider: str) -> None:
         print(f"conflict: {marker}")
     if lock_problem:
         print(f"uv.lock is not refreshed: {lock_problem}")
-    target.push(title, describe(release, markers, lock_problem))
+    target.push(title, describe(release, markers, lock_problem), proposed if squashed else None)
 
 
 def main(argv: list[str] | None = None) -> int:
