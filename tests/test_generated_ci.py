@@ -74,7 +74,10 @@ def test_the_update_proposal_runs_on_a_schedule_and_never_force_pushes(ci_projec
     provider, project = ci_project
 
     script = (project / f".{provider}/template_update.py").read_text()
-    assert "--force" not in script and "push" in script
+    # Only a branch whose proposal landed on main is replaced, and only with a lease on the
+    # commit read (test_update_proposal_script.py): never a plain --force.
+    assert "push" in script
+    assert script.count("--force") == script.count("--force-with-lease=refs/heads/") == 1
     if provider == "github":
         workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
         triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
