@@ -5,6 +5,7 @@ requests, no server and no socket."""
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,6 +126,16 @@ def counting(model):
 def served(tmp_path, trained) -> Served:
     """A classification project with v1 champion and v2 registered."""
     return serve_project(tmp_path / "project", trained[CLASSIFICATION])
+
+
+def eventually(condition, seconds: float = 5.0):
+    """What `condition()` returns once it is true; AssertionError after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.01)
+    raise AssertionError(f"not true within {seconds} s")
 
 
 class Answer:

@@ -13,16 +13,13 @@ from ml_playbook.errors import ProjectError
 from ml_playbook.governance.pii_scan import scan_path
 from ml_playbook.registry import CHAMPION, Candidate
 from ml_playbook.serving.service import build_service
-from tests.library.serving.conftest import MAX_ROWS, AppClient, counting, serve_project
-
-
-def eventually(condition, seconds: float = 5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.01)
-    raise AssertionError(f"not true within {seconds} s")
+from tests.library.serving.conftest import (
+    MAX_ROWS,
+    AppClient,
+    counting,
+    eventually,
+    serve_project,
+)
 
 
 def served_version(client) -> str:

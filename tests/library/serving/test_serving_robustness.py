@@ -4,7 +4,6 @@ happens, a feature cannot take a log column's name, and a swap of the model betw
 checks and its scoring does not pair one version's checks with another's answer."""
 
 import dataclasses
-import time
 
 import duckdb
 import pytest
@@ -14,16 +13,7 @@ from ml_playbook.serving.app import create_app
 from ml_playbook.serving.loader import ModelSlot, load
 from ml_playbook.serving.request_log import RequestLog
 from tests.library.factory import params_dict, write_project
-from tests.library.serving.conftest import AppClient
-
-
-def eventually(condition, seconds: float = 5.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.01)
-    raise AssertionError(f"not true within {seconds} s")
+from tests.library.serving.conftest import AppClient, eventually
 
 
 def logged_statuses(folder) -> list[int]:
