@@ -1,5 +1,6 @@
-"""`sql list | show | test`: the project's SQL models (sql/, a dbt project) — in run order, as
-the engine runs them or translated for another, and built with their assertions."""
+"""`sql list | sources | show | test`: the project's SQL models (sql/, a dbt project) — in run
+order, as the engine runs them or translated for another, and built with their assertions —
+and the source files they read."""
 
 from typing import Annotated
 
@@ -27,6 +28,15 @@ def register(apps: Apps, spec: ProjectSpec) -> None:
             ordered = sql.models(open_project(spec, params))
         for model in ordered:
             typer.echo(f"{model.layer:<9} {model.name:<28} {SQL_DIR / model.path}")
+
+    @group.command("sources")
+    def sql_sources(params: ParamsOption = None) -> None:
+        """Print the file of each source params.yaml sql.sources names, one a line (what
+        `make pull-sources` fetches from the DVC remote)."""
+        with reported_errors():
+            sources = open_project(spec, params).params.sql.sources
+        for relative in sources.values():
+            typer.echo(relative)
 
     @group.command("show")
     def sql_show(

@@ -23,6 +23,26 @@ def invoke(built_sql_project, monkeypatch):
     return lambda *args: CliRunner().invoke(app, ["sql", *args])
 
 
+def test_sources_prints_each_source_file_one_a_line(invoke, built_sql_project):
+    project, _ = built_sql_project
+
+    result = invoke("sources")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [str(p) for p in project.params.sql.sources.values()]
+
+
+def test_sources_with_a_broken_params_file_is_one_error_line(invoke, tmp_path):
+    broken = tmp_path / "params.yaml"
+    broken.write_text("sql: [unclosed\n")
+
+    result = invoke("sources", "--params", str(broken))
+
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and len(result.output.splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
 def test_list_shows_each_model_in_run_order_with_its_layer_and_file(invoke):
     result = invoke("list")
 
