@@ -31,16 +31,6 @@ class SourceFacts:
     future: int = 0
 
 
-def period_start(day: date, period: str) -> date:
-    """The first day of the day's, ISO week's (Monday) or month's period: DuckDB's
-    date_trunc, so counts read with it line up."""
-    if period == "month":
-        return day.replace(day=1)
-    if period == "week":
-        return day - timedelta(days=day.weekday())
-    return day
-
-
 def previous_period(start: date, period: str) -> date:
     """The first day of the period before the one starting on `start`."""
     if period == "month":
