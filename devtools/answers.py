@@ -9,6 +9,7 @@ from pathlib import Path
 
 from copier._main import Worker
 
+from devtools.jinja_cache import share_compiled_templates
 from devtools.template_clone import TEMPLATE_ROOT, working_tree_files
 
 
@@ -21,30 +22,10 @@ def plain_template(dest: Path, source: Path = TEMPLATE_ROOT) -> Path:
     return dest
 
 
-# Jinja code compiled once per template source and reused by every Worker: copier makes a new
-# Environment per Worker and compiled each question's default, each validator and the included
-# macro files (the reserved names: ~250 entries) again, two thirds of a check's time. The code
-# object does not depend on the Environment it is bound to, only on the environment's syntax,
-# which copier.yml fixes for every Worker of one template.
-_COMPILED: dict[tuple, object] = {}
-
-
-def _compile_once(worker: Worker) -> None:
-    environment = worker.jinja_env
-    compile_afresh = environment.compile
-
-    def compile(source, name=None, filename=None, raw=False, defer_init=False):
-        key = (str(worker.src_path), source, name, filename, raw, defer_init)
-        if key not in _COMPILED:
-            _COMPILED[key] = compile_afresh(source, name, filename, raw, defer_init)
-        return _COMPILED[key]
-
-    environment.compile = compile
-
-
 def asked(template: Path, answers: dict) -> dict:
     """Every answer after copier has asked the questions with `answers` given and the other
     defaults taken; a refused answer raises copier's ValueError, its validator's message."""
+    share_compiled_templates()  # each check is a new Worker: compile the template's Jinja once
     with (
         tempfile.TemporaryDirectory() as scratch,
         Worker(
@@ -56,6 +37,5 @@ def asked(template: Path, answers: dict) -> dict:
             unsafe=False,
         ) as worker,
     ):
-        _compile_once(worker)
         worker._ask()  # copier's step that validates; the copy itself would follow it
         return dict(worker.answers.combined)
