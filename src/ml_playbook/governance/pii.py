@@ -675,11 +675,41 @@ _DATE_SHAPE = re.compile(
 _GROUP_END = re.compile(r"[0-9)](?=[^0-9)]|$)")
 
 
-def _cut_points(text: str, start: int, end: int) -> Iterator[int]:
-    """Where the candidate may end, longest first: after each digit group. The whole
-    candidate (it ends with a digit) comes first; the shorter cuts are found only if needed."""
-    yield end
-    yield from [m.end() for m in _GROUP_END.finditer(text, start, end)][-2::-1]
+def _cut_points(text: str, start: int, end: int, reach: int) -> Iterator[int]:
+    """Where the candidate may end, longest first: after each digit group, none past `reach`.
+    The whole candidate (it ends with a digit) comes first; the shorter cuts are found only
+    if needed."""
+    if end <= reach:
+        yield end
+    shorter = [m.end() for m in _GROUP_END.finditer(text, start, end)][-2::-1]
+    yield from (cut for cut in shorter if cut <= reach) if reach < end else shorter
+
+
+def _bracket_reach(text: str, start: int, end: int) -> int:
+    """How far a phone starting at `start` may run before its parentheses can never pass
+    `_phone_span`'s rule (one pair around the area code, or one `)` within the first five
+    characters: `(02) 123-4567`, `02)123-4567`): a second `(` or `)`, a `(` past the fifth
+    character or after the `)`, a `)` past the fifth with no `(` before it. Every longer cut
+    holds that character and fails too, so `(02)(02)(02)…` is refused at once instead of
+    cut by cut (a code file or log of bracketed digits makes a candidate at every `(`)."""
+    close = text.find(")", start, end)
+    opened = text.find("(", start, end)
+    if close < 0 and opened < 0:
+        return end
+    reach = end
+    if close >= 0:
+        second = text.find(")", close + 1, end)
+        if second >= 0:
+            reach = second
+        if (opened < 0 or opened > close) and close - start > 4:
+            reach = min(reach, close)
+    if opened >= 0:
+        if opened - start > 4 or 0 <= close < opened:
+            reach = min(reach, opened)
+        second = text.find("(", opened + 1, end)
+        if second >= 0:
+            reach = min(reach, second)
+    return reach
 
 
 def _confirm_phone(
@@ -727,6 +757,9 @@ def _phone_span(
     text: str, found: re.Match, context: Surroundings, regions: tuple[str, ...]
 ) -> Span | None:
     start = found.start()
+    reach = _bracket_reach(text, start, found.end())
+    if len(_NON_DIGIT.sub("", text[start:reach])) < 7:
+        return None  # no cut the parentheses allow holds the seven digits a phone needs
     if text[start - 1 : start] == " " and _IBAN_HEAD.search(text, max(0, start - 48), start):
         return None  # groups of an IBAN written in print form (one that failed its check)
     international = text[start] == "+"
@@ -761,7 +794,8 @@ def _phone_span(
 
     whole = found.start("whole") >= 0
     country_code = found.start("cc") >= 0
-    for end in (found.end(),) if whole else _cut_points(text, start, found.end()):
+    cuts = (found.end(),) if whole else _cut_points(text, start, found.end(), reach)
+    for end in cuts:
         value = text[start:end]
         digits = _NON_DIGIT.sub("", value)
         if not 7 <= len(digits) <= 15 or not _ends_cleanly(text, end):
