@@ -1,12 +1,11 @@
 """Shared fixtures: a tagged clone of the template, rendering, and an environment that leaves
-nothing behind; and the test pyramid: every test in one layer, the slowest files first on the
-workers, the time of each layer in the summary."""
+nothing behind. The test pyramid (every test in one layer, the slowest files first on the
+workers, the time of each layer in the summary) is the plugin devtools/pyramid.py."""
 
 import json
 import os
 import shutil
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,8 @@ from copier import run_copy
 from devtools.answers import plain_template
 from devtools.jinja_cache import share_compiled_templates
 from devtools.template_clone import GIT_IDENTITY, make_tagged_clone, release_tag
+
+pytest_plugins = ["devtools.pyramid"]
 
 # Cache bytecode, as on a user's machine, in this process, the workers and every process they
 # start: where PYTHONDONTWRITEBYTECODE is set (as on this kind of machine), each worker, each
@@ -96,71 +97,3 @@ def render(template_repo, tmp_path_factory):
         return shutil.copytree(rendered[key], destination, symlinks=True)
 
     return _render
-
-
-# The layers of the pyramid, the slowest first: a test file's heaviest layer decides when its
-# file starts, so the long end-to-end files do not start last on a busy worker.
-LAYERS = ("e2e", "engines", "browser", "render", "unit")
-RENDERS = {"render", "template_repo"}  # fixtures that render the template
-
-
-def layers_of(item) -> list[str]:
-    return sorted({marker.name for marker in item.iter_markers() if marker.name in LAYERS})
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mark unmarked tests `unit`; refuse a test in two layers (`-m` would select it twice) or
-    a `unit` test that renders; start the slowest files first (pytest-xdist hands out files in
-    this order: `--no-loadscope-reorder`)."""
-    problems = []
-    for item in items:
-        layers = layers_of(item)
-        if not layers:
-            item.add_marker(pytest.mark.unit)
-            layers = ["unit"]
-        if len(layers) > 1:
-            problems.append(f"{item.nodeid} is in the layers {', '.join(layers)}: keep one")
-        elif layers == ["unit"] and RENDERS & set(item.fixturenames):
-            problems.append(f"{item.nodeid} renders the template: mark it `render`")
-    if problems:
-        raise pytest.UsageError("\n".join(problems))
-    heaviest: dict[str, int] = {}
-    for item in items:
-        rank = LAYERS.index(layers_of(item)[0])
-        heaviest[item.fspath] = min(heaviest.get(item.fspath, rank), rank)
-    items.sort(key=lambda item: heaviest[item.fspath])
-
-
-def pytest_report_header(config):
-    """The first results of a whole run come minutes after it starts: say so, and why."""
-    if config.option.markexpr.strip() == "unit":
-        return None
-    return [
-        "the slowest files start first (they render, install and run whole projects): the first "
-        "results come after a minute or two; `uv run pytest -m unit` runs the fast layer alone"
-    ]
-
-
-_seconds_by_layer: dict[str, float] = defaultdict(float)
-_tests_by_layer: dict[str, int] = defaultdict(int)
-
-
-def pytest_runtest_logreport(report):
-    """Add up each test's time (setup, call, teardown) by layer, on the controller too."""
-    layer = next((name for name in LAYERS if name in report.keywords), None)
-    if layer is None:
-        return
-    _seconds_by_layer[layer] += report.duration
-    if report.when == "call" or (report.when == "setup" and report.skipped):
-        _tests_by_layer[layer] += 1
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not _tests_by_layer:
-        return
-    terminalreporter.section("time by layer (seconds of test time, all workers)")
-    for layer in LAYERS:
-        if _tests_by_layer.get(layer):
-            terminalreporter.write_line(
-                f"{layer:<8} {_tests_by_layer[layer]:5d} tests  {_seconds_by_layer[layer]:8.1f} s"
-            )
