@@ -7,6 +7,7 @@ through a migration. `uv run python -m benchmarks.update_path` prints the time p
 """
 
 import shutil
+import subprocess
 
 import pytest
 import yaml
@@ -14,9 +15,10 @@ from copier.errors import UnsafeTemplateError, UserMessageError
 
 from devtools import question_rule
 from devtools import release_history as releases
+from devtools.file_mode_setting import file_mode_read_once
 from devtools.question_rule import changes_beyond_the_version, check_update
 from devtools.release_history import build_release_history
-from devtools.template_clone import commit_and_tag, make_tagged_clone
+from devtools.template_clone import commit_and_tag
 from devtools.update_scenarios import (
     DELETED_BY_TEAM,
     changed_files,
@@ -33,9 +35,30 @@ from ml_playbook.hooks import check_update_leftovers
 pytestmark = pytest.mark.render
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _file_mode_read_once():
+    with file_mode_read_once():
+        yield
+
+
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     return build_release_history(tmp_path_factory.mktemp("history") / "ml-playbook")
+
+
+@pytest.fixture
+def base_alone(history, tmp_path):
+    """A clone of the history at its base release, the later releases' tags dropped: for a test
+    that makes a next release of its own (a git clone, cheaper than committing the tree anew)."""
+    repo = tmp_path / "ml-playbook"
+    subprocess.run(
+        ["git", "clone", "--quiet", "--branch", history.base, str(history.repo), str(repo)],
+        check=True,
+        capture_output=True,
+    )
+    later = (history.patch, history.minor, history.rename)
+    subprocess.run(["git", "tag", "--delete", *later], cwd=repo, check=True, capture_output=True)
+    return repo
 
 
 @pytest.fixture(scope="module")
@@ -165,15 +188,15 @@ def test_a_dirty_project_is_refused_before_anything_changes(history, team_projec
     assert_pins_at(project, history.base)
 
 
-def test_a_file_a_release_drops_is_deleted_even_with_the_team_edits(tmp_path):
+def test_a_file_a_release_drops_is_deleted_even_with_the_team_edits(history, base_alone, tmp_path):
     """Copier's behaviour that makes removals and renames major releases (docs/maintainers.md)."""
-    repo = make_tagged_clone(tmp_path / "ml-playbook", tag="v1.0.0")
-    project = start_project(f"git+{repo.as_uri()}", "v1.0.0", tmp_path / "project")
+    repo = base_alone
+    project = start_project(f"git+{repo.as_uri()}", history.base, tmp_path / "project")
     edit_renamed_file(project)
     (repo / "template" / releases.RENAMED[0]).unlink()
-    commit_and_tag(repo, "v1.1.0", "A release that drops a file")
+    commit_and_tag(repo, history.minor, "A release that drops a file")
 
-    update(project, "v1.1.0")
+    update(project, history.minor)
 
     assert not (project / releases.RENAMED[0]).exists()
     assert leftovers(project) == []
@@ -190,12 +213,12 @@ def test_a_new_question_that_keeps_the_output_changes_nothing_but_the_version(hi
     assert changes_beyond_the_version(tmp_path / "untouched", ()) != []
 
 
-def test_a_new_question_that_changes_the_output_is_reported(tmp_path):
-    repo = make_tagged_clone(tmp_path / "ml-playbook", tag="v1.0.0")
+def test_a_new_question_that_changes_the_output_is_reported(history, base_alone, tmp_path):
+    repo = base_alone
     releases.add_question(repo, default=True)
-    commit_and_tag(repo, "v1.0.1", "A question whose default adds a file")
+    commit_and_tag(repo, history.patch, "A question whose default adds a file")
 
-    changes = check_update(f"git+{repo.as_uri()}", "v1.0.0", "v1.0.1", tmp_path)
+    changes = check_update(f"git+{repo.as_uri()}", history.base, history.patch, tmp_path)
 
     assert changes and all(line.startswith(f"{releases.ADDED_FILE}: +") for line in changes)
 
