@@ -128,8 +128,11 @@ def rename_file(repo: Path, release: str) -> None:
         _append(config, "\n_migrations:\n" + migration)
 
 
-def build_release_history(dest: Path, source: Path = TEMPLATE_ROOT) -> ReleaseHistory:
-    """Clone `source` into `dest` and tag four releases: base, patch, minor, rename."""
+def build_release_history(
+    dest: Path, source: Path = TEMPLATE_ROOT, render_only: bool = False
+) -> ReleaseHistory:
+    """Clone `source` into `dest` and tag four releases: base, patch, minor, rename.
+    `render_only`: the clone holds only what copier reads (template_clone.RENDER_INPUTS)."""
     base = release_tag()
     history = ReleaseHistory(
         repo=dest,
@@ -138,7 +141,7 @@ def build_release_history(dest: Path, source: Path = TEMPLATE_ROOT) -> ReleaseHi
         minor=_bump(base, 1),
         rename=_bump(_bump(base, 1), 1),
     )
-    make_tagged_clone(dest, tag=history.base, source=source)
+    make_tagged_clone(dest, tag=history.base, source=source, render_only=render_only)
     add_question(dest)
     commit_and_tag(dest, history.patch, "Release: a new question (default keeps the output)")
     change_practices(dest)

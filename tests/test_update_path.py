@@ -43,7 +43,16 @@ def _file_mode_read_once():
 
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
-    return build_release_history(tmp_path_factory.mktemp("history") / "ml-playbook")
+    # Only what copier reads: each update checks the template out five times.
+    return build_release_history(
+        tmp_path_factory.mktemp("history") / "ml-playbook", render_only=True
+    )
+
+
+@pytest.fixture(scope="module")
+def base_project(history, tmp_path_factory):
+    """A project started at the base release with defaults and committed (only read)."""
+    return start_project(history.url, history.base, tmp_path_factory.mktemp("base") / "project")
 
 
 @pytest.fixture
@@ -62,8 +71,9 @@ def base_alone(history, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def team_base(history, tmp_path_factory):
-    project = start_project(history.url, history.base, tmp_path_factory.mktemp("team") / "project")
+def team_base(base_project, tmp_path_factory):
+    project = tmp_path_factory.mktemp("team") / "project"
+    shutil.copytree(base_project, project, symlinks=True)
     return project, team_edits(project)
 
 
@@ -98,6 +108,42 @@ def leftovers(project) -> list[str]:
 
 def assert_pins_at(project, tag):
     assert pins(project) == {"answers": tag, "package": tag, "hooks": tag}
+
+
+def commit_of(repo, ref: str) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", f"{ref}^{{commit}}"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_a_clone_of_only_what_copier_reads_renders_what_the_full_clone_renders(
+    history, base_project, render, template_repo
+):
+    """The history holds only template_clone.RENDER_INPUTS; its base release is the working
+    tree, so its render is the full clone's, but for the clone's URL and commit."""
+    full = render()
+    same_place = {
+        history.repo.as_uri(): template_repo.as_uri(),
+        commit_of(history.repo, history.base): commit_of(template_repo, "HEAD"),
+    }
+    names = sorted(
+        path.relative_to(base_project).as_posix()
+        for path in base_project.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(base_project).parts
+    )
+
+    assert names == sorted(
+        path.relative_to(full).as_posix() for path in full.rglob("*") if path.is_file()
+    )
+    for name in names:
+        text = (base_project / name).read_bytes()
+        for ours, theirs in same_place.items():
+            text = text.replace(ours.encode(), theirs.encode())
+        assert text == (full / name).read_bytes(), name
 
 
 def test_a_minor_release_brings_its_practices_keeps_every_edit_and_marks_a_line_both_changed(
