@@ -2,12 +2,16 @@
 pattern took > 30 s on a 1 MB minified line, 11 s on a 150 KB hex line).
 
 Each case is a 1 MB run of one pattern's characters (or a repeated near-miss of it), scanned
-in a child process with a generous time limit: linear scanning takes about a second, while a
-pattern that backtracks over the run takes minutes. The limit catches hangs, not speed.
+in a child process with a generous time limit per case: linear scanning takes about a second
+at most, while a pattern that backtracks over the run takes minutes. The limit catches hangs,
+not speed.
 """
 
+import contextlib
 import subprocess
 import sys
+import tempfile
+import threading
 
 import pytest
 
@@ -65,39 +69,95 @@ RUNS = {
     "HTML header cells never closed": "<th " * (MEGABYTE // 4) + "<tr <td 123 45 6789",
 }
 
-SCAN = """
+# One child process scans every case, one at a time, each within LIMIT_SECONDS: a case
+# that runs over is killed with the child (the next case starts a new one), so a hang fails
+# its case instead of freezing the suite. One child instead of one per case saves starting
+# Python and importing the scanner 48 times (~0.3 s each, as long as most scans take).
+WORKER = """
 import sys
 from ml_playbook.governance import pii
-text = sys.stdin.read()
-print(sum(1 for _ in pii.find(text)))
+SCANS = {"find": pii.find, "find_lines": pii.find_lines}
+requests, replies = sys.stdin.buffer, sys.stdout
+for header in requests:
+    scan, size = header.split()
+    text = requests.read(int(size)).decode("utf-8")
+    pii.clear_caches()  # each case starts as cold as in a process of its own
+    replies.write(str(sum(1 for _ in SCANS[scan.decode()](text))) + "\\n")
+    replies.flush()
 """
 
 
-def found_in_a_child(script: str, text: str) -> int:
-    """What `script` counts in `text`, run in a child process that must end within
-    LIMIT_SECONDS (a super-linear pattern takes minutes: the timeout raises)."""
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        input=text,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=LIMIT_SECONDS,
-    )
-    assert done.returncode == 0, done.stderr
-    return int(done.stdout)
+class ScanWorker:
+    """The child process that scans the cases; started on first use and after a failure."""
+
+    def __init__(self, errors) -> None:
+        self.process: subprocess.Popen | None = None
+        self.errors = errors  # the child's stderr: a file, as a full pipe would hang it
+
+    def count(self, scan: str, text: str) -> int:
+        """How many findings `pii.<scan>` makes in `text`, in the child; fails the test if
+        the scan takes longer than LIMIT_SECONDS (a super-linear pattern takes minutes)."""
+        if self.process is None:
+            self.errors.seek(0)
+            self.errors.truncate()
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", WORKER],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.errors,
+            )
+        process, data, reply = self.process, text.encode("utf-8"), []
+
+        def ask() -> None:
+            try:
+                process.stdin.write(f"{scan} {len(data)}\n".encode() + data)
+                process.stdin.flush()
+            except BrokenPipeError:
+                return  # the child died: its stderr says why
+            reply.append(process.stdout.readline())
+
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        asking.join(LIMIT_SECONDS)
+        hung = asking.is_alive()
+        if hung or not reply or not reply[0].strip():
+            process.kill()  # ends the child's scan and the wait for its reply
+            asking.join()
+            self.stop()
+            if hung:
+                pytest.fail(f"the scan took longer than {LIMIT_SECONDS} s")
+            self.errors.seek(0)
+            pytest.fail("the scanning child died: " + self.errors.read().decode("utf-8", "replace"))
+        return int(reply[0])
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            with contextlib.suppress(BrokenPipeError):  # a request the child never read
+                self.process.stdin.close()
+            self.process.stdout.close()
+            self.process = None
+
+
+@pytest.fixture(scope="module")
+def worker():
+    with tempfile.TemporaryFile() as errors:
+        scans = ScanWorker(errors)
+        yield scans
+        scans.stop()
 
 
 @pytest.mark.parametrize("name", RUNS)
-def test_a_megabyte_run_is_scanned_in_linear_time(name):
+def test_a_megabyte_run_is_scanned_in_linear_time(name, worker):
     # given 1 MB of one pattern's characters
     text = RUNS[name]
     assert len(text) >= MEGABYTE * 0.9
 
     # when the detector scans it in a child process
-    found = found_in_a_child(SCAN, text)
+    found = worker.count("find", text)
 
-    # then it finishes (in time: found_in_a_child fails otherwise) and finds what a run holds
+    # then it finishes (in time: the worker fails the test otherwise) and finds what a run holds
     assert found == (MEGABYTE // 14 if name == "real phones" else 0)
 
 
@@ -110,21 +170,32 @@ LINES = {
     + "<tr><td>1</td></tr>\n" * (MEGABYTE // 20),
     "CSV rows under a megabyte header": "c," * (MEGABYTE // 2) + "\n" + "1,2\n" * (MEGABYTE // 4),
 }
-SCAN_LINES = """
-import sys
-from ml_playbook.governance import pii
-text = sys.stdin.read()
-print(sum(1 for _ in pii.find_lines(text)))
-"""
 
 
 @pytest.mark.parametrize("name", LINES)
-def test_rows_under_a_long_header_are_read_in_linear_time(name):
+def test_rows_under_a_long_header_are_read_in_linear_time(name, worker):
     # given a megabyte header line and a megabyte of rows under it
     text = LINES[name]
 
     # when the file is scanned line by line in a child process
-    found = found_in_a_child(SCAN_LINES, text)
+    found = worker.count("find_lines", text)
 
     # then it finishes in time and finds nothing
     assert found == 0
+
+
+def test_a_case_over_the_limit_fails_and_the_next_case_gets_a_new_child(monkeypatch):
+    # given a time limit no scan of a megabyte can meet
+    monkeypatch.setattr(sys.modules[__name__], "LIMIT_SECONDS", 0.01)
+    with tempfile.TemporaryFile() as errors:
+        scans = ScanWorker(errors)
+
+        # when a case runs over it, then the case fails at the limit and its child is ended
+        with pytest.raises(pytest.fail.Exception, match="took longer than 0.01 s"):
+            scans.count("find", RUNS["parentheses"])
+        assert scans.process is None
+
+        # and the next case is scanned by a new child
+        monkeypatch.setattr(sys.modules[__name__], "LIMIT_SECONDS", 60)
+        assert scans.count("find", "call 010-1234-5678") == 1
+        scans.stop()

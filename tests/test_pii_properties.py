@@ -7,6 +7,7 @@ validity from libphonenumber), never from the detector's patterns.
 """
 
 from datetime import date, timedelta
+from itertools import product
 
 import phonenumbers
 import pytest
@@ -396,3 +397,19 @@ def test_an_email_address_in_any_script_is_found_whole(address, template):
     # when scanned, then the whole address is found as an email
     found = [(match.kind, match.value) for match in pii.find(text, regions=REGIONS)]
     assert found == [("email", address)]
+
+
+def test_a_phone_cut_past_its_bracket_reach_never_passes_the_bracket_rule():
+    # given every run of up to seven digits and parentheses, after nothing, a letter or a `(`
+    # (to the rule every digit is alike, and its limits lie within the first six characters)
+    runs = ["".join(chars) for size in range(8) for chars in product("()0", repeat=size)]
+    for before, run in product(("", "x", "("), runs):
+        text = before + run
+
+        # when the detector bounds the run's cuts by its parentheses (a speed-up)
+        reach = pii._bracket_reach(text, len(before), len(text))
+
+        # then no longer cut would have passed the parentheses rule: nothing is missed
+        assert len(before) <= reach <= len(text)
+        longer = [text[len(before) : end] for end in range(reach + 1, len(text) + 1)]
+        assert not any(pii._brackets_pass(cut) for cut in longer), (before, run)

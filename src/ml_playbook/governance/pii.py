@@ -685,13 +685,23 @@ def _cut_points(text: str, start: int, end: int, reach: int) -> Iterator[int]:
     yield from (cut for cut in shorter if cut <= reach) if reach < end else shorter
 
 
+def _brackets_pass(value: str) -> bool:
+    """The parentheses a phone may hold: one pair around the area code (`(02) 123-4567`,
+    `1 (212) 555-0100`), or one `)` within its first five characters (`02)123-4567`)."""
+    if "(" not in value and ")" not in value:
+        return True
+    opened, closed = value.find("("), value.find(")")
+    if value.count(")") != 1 or value.count("(") > 1 or opened > 4 or closed < opened:
+        return False
+    return opened >= 0 or closed <= 4
+
+
 def _bracket_reach(text: str, start: int, end: int) -> int:
     """How far a phone starting at `start` may run before its parentheses can never pass
-    `_phone_span`'s rule (one pair around the area code, or one `)` within the first five
-    characters: `(02) 123-4567`, `02)123-4567`): a second `(` or `)`, a `(` past the fifth
-    character or after the `)`, a `)` past the fifth with no `(` before it. Every longer cut
-    holds that character and fails too, so `(02)(02)(02)…` is refused at once instead of
-    cut by cut (a code file or log of bracketed digits makes a candidate at every `(`)."""
+    `_brackets_pass`: to a second `(` or `)`, a `(` past the fifth character or after the
+    `)`, a `)` past the fifth with no `(` before it. Every longer cut holds that character
+    and fails too, so `(02)(02)(02)…` is refused at once instead of cut by cut (a code file
+    or log of bracketed digits makes a candidate at every `(`)."""
     close = text.find(")", start, end)
     opened = text.find("(", start, end)
     if close < 0 and opened < 0:
@@ -801,13 +811,10 @@ def _phone_span(
         if not 7 <= len(digits) <= 15 or not _ends_cleanly(text, end):
             continue
         if "(" in value or ")" in value:
-            opened, closed = value.find("("), value.find(")")
-            if value.count(")") != 1 or value.count("(") > 1 or opened > 4 or closed < opened:
-                continue  # one pair of parentheses around the area code, or 02)123-4567
-            if opened < 0:
-                if closed > 4:
-                    continue
-                value = value.replace(")", "-")
+            if not _brackets_pass(value):
+                continue
+            if "(" not in value:
+                value = value.replace(")", "-")  # 02)123-4567 reads as 02-123-4567
         # Written with a phone's punctuation (+, -, /, brackets), a valid number needs no
         # keyword; spaces, dots and bare digits are read with the words before them.
         punctuated = international or not _PHONE_PUNCTUATION.isdisjoint(value)
