@@ -9,6 +9,7 @@ they were, and an empty table is an error, never a success.
 """
 
 import csv
+import functools
 import importlib
 import json
 import os
@@ -185,9 +186,21 @@ def read_table(path: Path):
             f"{path}: the column(s) {', '.join(repeated)} appear more than once; keep one of each"
         )
     try:
-        return duckdb.connect().sql(f"select * from {relation_sql(path)}").df()
+        with _reader().cursor() as connection:
+            return connection.sql(f"select * from {relation_sql(path)}").df()
     except duckdb.Error as error:
         raise ProjectError(f"{path}: not a readable table ({first_line(error, 200)})") from None
+
+
+@functools.cache
+def _reader():
+    """The in-memory DuckDB that reads files, opened once a process: opening one costs tens of
+    milliseconds, more than reading a small file. Each read takes a cursor of its own (a
+    connection to the same database, safe from any thread); not DuckDB's module-level
+    connection, which a project's own code may configure."""
+    import duckdb
+
+    return duckdb.connect()
 
 
 def column_names(path: Path) -> list[str]:

@@ -140,3 +140,27 @@ def test_a_table_with_a_column_written_twice_is_refused_not_renamed(tmp_path):
     for name in ("t.parquet", "t.csv"):
         with pytest.raises(ProjectError, match=r"the column\(s\) plan appear more than once"):
             read_table(tmp_path / name)
+
+
+def test_tables_read_from_several_threads_at_once_each_come_back_whole(tmp_path):
+    # The reads share one in-memory DuckDB (opening one costs more than a small read): each
+    # thread must still get its own file's rows, in full.
+    from concurrent.futures import ThreadPoolExecutor
+
+    frames = {
+        f"t{i}.{suffix}": pd.DataFrame({"n": range(i * 50, i * 50 + 200), "tag": f"t{i}"})
+        for i, suffix in enumerate(["csv", "parquet"] * 4)
+    }
+    for name, frame in frames.items():
+        path = tmp_path / name
+        if path.suffix == ".csv":
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        tables = pool.map(lambda name: read_table(tmp_path / name), frames)
+        read = dict(zip(frames, tables, strict=True))
+
+    for name, frame in frames.items():
+        pd.testing.assert_frame_equal(read[name], frame, check_dtype=False)

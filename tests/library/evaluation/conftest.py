@@ -1,6 +1,7 @@
 """Fixtures of the evaluation and model tests: the session's trained projects scored, copied
 where a test writes reports, and the `eval` and model commands on a project's spec."""
 
+import copy
 import shutil
 from dataclasses import replace
 
@@ -63,15 +64,30 @@ def golden_rows(project, rows: int = 40):
     return frame
 
 
-@pytest.fixture
-def model_of(trained_project):
-    return load_model(trained_project.root)
+@pytest.fixture(scope="session")
+def _loaded() -> dict:
+    """Each task's trained model and its scores, loaded and computed once a session."""
+    return {}
 
 
 @pytest.fixture
-def scored(trained_project, model_of):
-    """The trained model's scores on every test set (the primary: the evaluation set)."""
-    return score_sets(trained_project, model_of)
+def model_of(trained_project, _loaded):
+    """The trained model (shared by the session's tests: nothing in the library changes a
+    model it is handed; fitting is done on clones)."""
+    key = ("model", trained_project.params.task)
+    if key not in _loaded:
+        _loaded[key] = load_model(trained_project.root)
+    return _loaded[key]
+
+
+@pytest.fixture
+def scored(trained_project, model_of, _loaded):
+    """The trained model's scores on every test set (the primary: the evaluation set); a copy
+    for each test, which may change what it is given."""
+    key = ("scored", trained_project.params.task)
+    if key not in _loaded:
+        _loaded[key] = score_sets(trained_project, model_of)
+    return copy.deepcopy(_loaded[key])
 
 
 @pytest.fixture
