@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import mul
 from pathlib import Path
 from typing import NamedTuple
 
@@ -332,13 +333,15 @@ def _issued_with_check(digits: str, born: date) -> bool:
 
 def _corporate_check_digit_holds(digits: str) -> bool:
     """The check digit of a Korean corporate registration number (weights 1, 2, 1, 2, …)."""
-    total = sum(int(d) * w for d, w in zip(digits, (1, 2) * 6, strict=False))
+    total = sum(map(mul, map(int, digits[:12]), (1, 2) * 6))
     return (10 - total % 10) % 10 == int(digits[12])
 
 
+_RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+
+
 def _rrn_check_digit_holds(digits: str) -> bool:
-    weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-    total = sum(int(d) * w for d, w in zip(digits, weights, strict=False))
+    total = sum(map(mul, map(int, digits[:12]), _RRN_WEIGHTS))  # a candidate each: no genexpr
     return (11 - total % 11) % 10 == int(digits[12])
 
 
@@ -487,12 +490,17 @@ _IBAN_HEAD = re.compile(r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[ \-][A-Za-z0-9]
 
 
 @lru_cache(maxsize=256)
-def _iban_length(country: str) -> int | None:
-    """The length of an IBAN of `country` from python-stdnum's registry copy, if it has IBANs."""
+def _iban_of_country(country: str) -> re.Pattern | None:
+    """An IBAN of `country` as the candidate pattern finds it: as many letters and digits as
+    the country's IBANs hold (python-stdnum's registry copy), each after at most one space;
+    None if the country has no IBANs."""
     from stdnum import numdb
 
     structure = numdb.get("iban").info(country)[0][1].get("bban")
-    return 4 + sum(int(n) for n in re.findall(r"[0-9]+", structure)) if structure else None
+    if not structure:
+        return None
+    length = 4 + sum(int(n) for n in re.findall(r"[0-9]+", structure))
+    return re.compile(rf"[A-Za-z0-9](?:[ ]?[A-Za-z0-9]){{{length - 1}}}")
 
 
 @lru_cache(maxsize=4096)
@@ -508,17 +516,14 @@ def _iban_holds(compact: str) -> bool:
 
 def _confirm_iban(text: str, found: re.Match, context: Surroundings) -> Span | None:
     start = found.start()
-    length = _iban_length(text[start : start + 2].upper())
-    if length is None:
+    of_country = _iban_of_country(text[start : start + 2].upper())
+    if of_country is None:
         return None
     # The pattern runs on into following words: the country's length says where it ends.
-    seen, end = 0, start
-    for end, char in enumerate(text[start : found.end()], start + 1):  # noqa: B007
-        seen += char != " "
-        if seen == length:
-            break
-    if seen != length or not _ends_cleanly(text, end):
+    whole = of_country.match(text, start, found.end())
+    if whole is None or not _ends_cleanly(text, whole.end()):
         return None
+    end = whole.end()
     if not _iban_holds(text[start:end].replace(" ", "").upper()):
         return None
     return start, end
