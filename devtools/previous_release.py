@@ -17,6 +17,7 @@ from devtools.template_clone import (
     TEMPLATE_ROOT,
     _git,
     commit_and_tag,
+    is_render_input,
     release_tag,
     working_tree_files,
 )
@@ -39,16 +40,35 @@ def extract(commit: str, dest: Path, source: Path = TEMPLATE_ROOT) -> None:
         archive.extractall(dest, filter="data")
 
 
-def make_previous_then_current(dest: Path, source: Path = TEMPLATE_ROOT) -> Path:
-    """A template repository at `dest` with two releases: v0.1.0, then the working tree."""
+def _drop_all_but_render_inputs(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):  # files before their folders
+        name = path.relative_to(root).as_posix()
+        if ".git" in path.relative_to(root).parts or is_render_input(name):
+            continue
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        else:
+            path.unlink()
+
+
+def make_previous_then_current(
+    dest: Path, source: Path = TEMPLATE_ROOT, render_only: bool = False
+) -> Path:
+    """A template repository at `dest` with two releases: v0.1.0, then the working tree.
+    `render_only`: each release holds only what copier reads (template_clone.RENDER_INPUTS),
+    for tests that update a project but install nothing from the template."""
     dest.mkdir(parents=True, exist_ok=True)
     _git("init", "--quiet", "--initial-branch=main", cwd=dest)
     extract(PREVIOUS_COMMIT, dest, source)
+    if render_only:
+        _drop_all_but_render_inputs(dest)
     commit_and_tag(dest, PREVIOUS_TAG, "Release v0.1.0")
     for path in dest.iterdir():
         if path.name != ".git":
             shutil.rmtree(path) if path.is_dir() else path.unlink()
-    for name in working_tree_files(source):
+    names = working_tree_files(source)
+    for name in filter(is_render_input, names) if render_only else names:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / name, target)

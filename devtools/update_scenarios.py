@@ -8,6 +8,7 @@ they keep applying while the template evolves.
 import hashlib
 import re
 import subprocess
+import sys
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -269,6 +270,17 @@ def gh_calls(record: Path) -> list[list[str]]:
         return []
     calls = record.read_text().split("\036")[:-1]
     return [call.split("\037")[:-1] for call in calls]
+
+
+def copier_with_test_caches(bin_dir: Path) -> Path:
+    """An executable `copier` in `bin_dir`: copier's command line in this Python, with the test
+    process's caches (devtools/copier_with_test_caches.py), for write_fake_ci_tools."""
+    script = Path(__file__).with_name("copier_with_test_caches.py")
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    path = bin_dir / "copier"
+    path.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{script}" "$@"\n')
+    path.chmod(0o755)
+    return path
 
 
 def write_fake_ci_tools(bin_dir: Path, real_copier: Path | None = None) -> None:

@@ -9,6 +9,7 @@ import shutil
 import pytest
 from copier import run_update
 
+from devtools.file_mode_setting import file_mode_read_once
 from devtools.previous_release import PREVIOUS_TAG, make_previous_then_current
 from devtools.template_clone import release_tag
 from devtools.update_scenarios import commit_all, start_project
@@ -27,9 +28,18 @@ MACHINERY = [
 TEAM_LINE = '\n\ndef retries() -> int:\n    """Our team\'s change: retry twice."""\n    return 2\n'
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _file_mode_read_once():
+    with file_mode_read_once():
+        yield
+
+
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
-    repo = make_previous_then_current(tmp_path_factory.mktemp("releases") / "ml-playbook")
+    # Only what copier reads: an update and its migration check the template out seven times.
+    repo = make_previous_then_current(
+        tmp_path_factory.mktemp("releases") / "ml-playbook", render_only=True
+    )
     return f"git+{repo.as_uri()}"
 
 

@@ -11,25 +11,40 @@ request, the lock and a refusing host: tests/test_update_proposal_script.py.
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from devtools.file_mode_setting import file_mode_read_once
 from devtools.release_history import change_practices
 from devtools.template_clone import commit_and_tag, make_tagged_clone
-from devtools.update_scenarios import gh_calls, git, start_project, write_fake_ci_tools
+from devtools.update_scenarios import (
+    copier_with_test_caches,
+    gh_calls,
+    git,
+    start_project,
+    write_fake_ci_tools,
+)
 
 pytestmark = pytest.mark.render
 
 BRANCH = "template-update"
 
 
-@pytest.fixture
-def releases(tmp_path):
-    """A template with two releases: v1.0.0 and v1.1.0 (new practices, no migration)."""
-    repo = make_tagged_clone(tmp_path / "ml-playbook", tag="v1.0.0")
+@pytest.fixture(scope="module", autouse=True)
+def _file_mode_read_once():
+    with file_mode_read_once():
+        yield
+
+
+@pytest.fixture(scope="module")
+def releases(tmp_path_factory):
+    """A template with two releases: v1.0.0 and v1.1.0 (new practices, no migration), of only
+    what copier reads (the proposal runs copier, never the library); only read."""
+    repo = make_tagged_clone(
+        tmp_path_factory.mktemp("releases") / "ml-playbook", tag="v1.0.0", render_only=True
+    )
     change_practices(repo)
     commit_and_tag(repo, "v1.1.0", "New practices")
     return repo
@@ -37,9 +52,10 @@ def releases(tmp_path):
 
 @pytest.fixture
 def shell_env(tmp_path):
-    """PATH with `uvx` (this environment's copier), a fake `uv lock` and a recording `gh`."""
+    """PATH with `uvx` (this environment's copier, with the test process's caches), a fake
+    `uv lock` and a recording `gh`."""
     bin_dir = tmp_path / "bin"
-    write_fake_ci_tools(bin_dir, real_copier=Path(sys.executable).with_name("copier"))
+    write_fake_ci_tools(bin_dir, real_copier=copier_with_test_caches(tmp_path / "copier-bin"))
     calls = tmp_path / "gh-calls"
     env = {
         **os.environ,
