@@ -191,13 +191,18 @@ def write_sets(project, frame: pd.DataFrame | None = None, eval_from: int = 9) -
     return frame
 
 
+def fit(project):
+    """A model fitted on the project's training set (nothing saved)."""
+    train_rows = pd.read_parquet(project.root / TRAINING_SET)
+    features = project.params.train.features
+    return project.build_model().fit(train_rows[features], train_rows[project.params.train.label])
+
+
 def train(project):
     """A model fitted on the training set, saved where the pipeline keeps it."""
     import joblib
 
-    train_rows = pd.read_parquet(project.root / TRAINING_SET)
-    features = project.params.train.features
-    model = project.build_model().fit(train_rows[features], train_rows[project.params.train.label])
+    model = fit(project)
     (project.root / MODEL).parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, project.root / MODEL)
     return model

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from ml_playbook.modeling.metrics import CLASSIFICATION, model_scores
-from ml_playbook.project.paths import EVALUATION_SET
+from ml_playbook.project.paths import EVALUATION_SET, MODEL
 from ml_playbook.registry import CHAMPION, Candidate
 from ml_playbook.registry.memory import MemoryRegistry
-from tests.library.factory import params_dict, train, write_project, write_sets
+from tests.library.factory import fit, params_dict, write_project, write_sets
 
 MAX_ROWS = 40
 EXAMPLES = 25  # twice as many is more than MAX_ROWS: an oversized batch
@@ -45,14 +45,16 @@ class Trained:
 
 
 @pytest.fixture(scope="session")
-def trained(tmp_path_factory) -> dict[str, Trained]:
+def trained(_trained_projects) -> dict[str, Trained]:
+    """Each task's champion (the session's trained model, loaded: the same params and data) and
+    a weaker model fitted beside it."""
+    import joblib
+
     made = {}
-    for task in (CLASSIFICATION, "regression"):
-        project = write_project(tmp_path_factory.mktemp(f"serving-{task}") / "project", task)
-        write_sets(project)
-        champion = train(project)
+    for task, project in _trained_projects.items():
+        champion = joblib.load(project.root / MODEL)
         weaker_train = project.params.train.model_copy(update={"hyperparameters": {"max_iter": 3}})
-        weaker = train(project.with_params(train=weaker_train))
+        weaker = fit(project.with_params(train=weaker_train))
         rows = pd.read_parquet(project.root / EVALUATION_SET).head(EXAMPLES)
         examples = rows[project.params.train.features].to_dict(orient="records")
         made[task] = Trained(champion, weaker, examples)
