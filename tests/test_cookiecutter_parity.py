@@ -8,6 +8,7 @@ bad answer, or a missing copier, stops either tool with one line before it makes
 
 import filecmp
 import logging
+import shutil
 import sys
 
 import pytest
@@ -23,8 +24,9 @@ from typer.testing import CliRunner as TyperRunner
 
 from devtools import cookiecutter_json
 from devtools.copier_questions import load_copier_config
+from devtools.file_mode_setting import file_mode_read_once
 from devtools.release_history import change_practices
-from devtools.template_clone import commit_and_tag, make_tagged_clone
+from devtools.template_clone import commit_and_tag
 from devtools.update_scenarios import commit_all, git, pins
 
 pytestmark = pytest.mark.render
@@ -45,9 +47,17 @@ ANSWER_SETS = {
 }
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory):
-    return make_tagged_clone(tmp_path_factory.mktemp("cookiecutter") / "ml-playbook")
+@pytest.fixture(scope="module", autouse=True)
+def _file_mode_read_once():
+    with file_mode_read_once():
+        yield
+
+
+@pytest.fixture
+def template(template_repo):
+    """The session's tagged clone of the working tree (only read: cookiecutter and cruft clone
+    it, copier checks it out)."""
+    return template_repo
 
 
 @pytest.fixture(autouse=True)
@@ -95,10 +105,9 @@ def test_a_changed_question_makes_cookiecutter_json_stale():
 
 
 @pytest.mark.parametrize("answers", list(ANSWER_SETS.values()), ids=list(ANSWER_SETS))
-def test_cookiecutter_and_copier_make_the_same_project(template, tmp_path, answers):
+def test_cookiecutter_and_copier_make_the_same_project(template, render, tmp_path, answers):
     url = f"git+{template.as_uri()}"
-    by_copier = tmp_path / "copier" / "project"
-    run_copy(url, by_copier, data=answers, defaults=True, quiet=True)
+    by_copier = render(answers)  # copier from `url`, as the session renders it for every test
 
     by_cookiecutter = cookiecutter(
         url, no_input=True, extra_context=answers, output_dir=str(tmp_path / "cookiecutter")
@@ -107,8 +116,9 @@ def test_cookiecutter_and_copier_make_the_same_project(template, tmp_path, answe
     assert differences(by_copier, by_cookiecutter) == []
 
 
-def test_cruft_creates_the_same_project_and_updates_it_keeping_edits(tmp_path):
-    template = make_tagged_clone(tmp_path / "ml-playbook")
+def test_cruft_creates_the_same_project_and_updates_it_keeping_edits(template_repo, tmp_path):
+    # A copy with its history: the test adds a release to it.
+    template = shutil.copytree(template_repo, tmp_path / "ml-playbook", symlinks=True)
     by_copier = tmp_path / "copier" / "project"
     run_copy(str(template), by_copier, defaults=True, quiet=True)
     project = cruft_create(template.as_uri(), output_dir=tmp_path / "cruft", no_input=True)
