@@ -10,7 +10,8 @@ import pytest
 
 from devtools import rename_migration
 
-pytestmark = pytest.mark.render
+# No render: a git repository of one folder and the script's two stages, in milliseconds, so
+# these run in the unit layer.
 
 OLD, NEW = "notebooks/README.md", "notebooks/GUIDE.md"
 
