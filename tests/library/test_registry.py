@@ -33,9 +33,9 @@ def tiny_model():
 
 
 @pytest.fixture(scope="module")
-def registered_in_mlflow(tmp_path_factory):
+def registered_in_mlflow(tmp_path_factory, new_mlflow_store):
     """An MLflow store with two versions of 'm' (registered once for the module)."""
-    root = tmp_path_factory.mktemp("mlflow")
+    root = new_mlflow_store(tmp_path_factory.mktemp("mlflow"))
     os.environ.pop("MLFLOW_TRACKING_URI", None)
     registry = MlflowRegistry(root)
     model, example = tiny_model()

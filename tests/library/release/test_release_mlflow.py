@@ -17,11 +17,12 @@ from tests.library.release.projects import candidate, copy_project, strict, trai
 
 @pytest.mark.parametrize("task", [CLASSIFICATION])  # one task: the registry does not care
 def test_register_on_mlflow_keeps_a_champion_and_a_weaker_challenger(
-    trained_project, tmp_path, monkeypatch
+    trained_project, tmp_path, monkeypatch, new_mlflow_store
 ):
-    # Given a project whose registry is MLflow's local store beside it
+    # Given a project whose registry is MLflow's local store beside it (empty, as MLflow
+    # makes it on first use)
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-    root = tmp_path / "project"
+    root = new_mlflow_store(tmp_path / "project")
     registry = MlflowRegistry(root)
     project = copy_project(trained_project, root, registry)
     metric, name = project.params.evaluate.primary_metric, project.params.registry.model_name
