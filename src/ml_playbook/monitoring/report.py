@@ -12,11 +12,17 @@ import pandas as pd
 
 from .checks import FIRED, NOT_JUDGED, OK, Check, summary_line
 
+# The charts' resolution: small, one report holds a chart per feature.
+DPI = 72
+
 
 def _png(figure) -> str:
+    """`figure` (made at DPI, on an Agg canvas) laid out and drawn as PNG, in base64. Laying
+    out and drawing at one resolution on one canvas measures each text once, not once for the
+    layout and again for the image (a fifth of a chart's time)."""
     buffer = io.BytesIO()
     figure.tight_layout()
-    figure.savefig(buffer, format="png", dpi=72)
+    figure.canvas.print_png(buffer)
     return base64.b64encode(buffer.getvalue()).decode()
 
 
@@ -72,9 +78,11 @@ def overflow(samples: dict[str, pd.Series], low: float, high: float) -> list[str
 def _distribution(name: str, samples: dict[str, pd.Series], numeric: bool) -> tuple[str, list[str]]:
     """A chart of `samples` (label -> values: the reference, then the served rows of each
     version), as PNG in base64, and the notes of its caption."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
 
-    figure = Figure(figsize=(4.4, 2.8))
+    figure = Figure(figsize=(4.4, 2.8), dpi=DPI)
+    FigureCanvasAgg(figure)
     axis = figure.subplots()
     notes: list[str] = []
     if numeric:
