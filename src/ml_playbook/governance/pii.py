@@ -773,7 +773,7 @@ def _phone_span(
 ) -> Span | None:
     start = found.start()
     reach = _bracket_reach(text, start, found.end())
-    if len(_NON_DIGIT.sub("", text[start:reach])) < 7:
+    if reach < found.end() and len(_NON_DIGIT.sub("", text[start:reach])) < 7:
         return None  # no cut the parentheses allow holds the seven digits a phone needs
     if text[start - 1 : start] == " " and _IBAN_HEAD.search(text, max(0, start - 48), start):
         return None  # groups of an IBAN written in print form (one that failed its check)
