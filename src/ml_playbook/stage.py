@@ -186,21 +186,27 @@ def read_table(path: Path):
             f"{path}: the column(s) {', '.join(repeated)} appear more than once; keep one of each"
         )
     try:
-        with _reader().cursor() as connection:
+        with in_memory_duckdb() as connection:
             return connection.sql(f"select * from {relation_sql(path)}").df()
     except duckdb.Error as error:
         raise ProjectError(f"{path}: not a readable table ({first_line(error, 200)})") from None
 
 
 @functools.cache
-def _reader():
-    """The in-memory DuckDB that reads files, opened once a process: opening one costs tens of
-    milliseconds, more than reading a small file. Each read takes a cursor of its own (a
-    connection to the same database, safe from any thread); not DuckDB's module-level
-    connection, which a project's own code may configure."""
+def _in_memory_database():
     import duckdb
 
     return duckdb.connect()
+
+
+@contextmanager
+def in_memory_duckdb():
+    """A DuckDB connection of the caller's own (closed afterwards, safe from any thread) to one
+    in-memory database opened once a process: opening one costs tens of milliseconds, more
+    than reading a small file. Never DuckDB's module-level connection, which whatever else
+    runs in the process shares (it refuses new work while another caller's result is open)."""
+    with _in_memory_database().cursor() as connection:
+        yield connection
 
 
 def column_names(path: Path) -> list[str]:

@@ -64,6 +64,8 @@ def read_log(folder: Path, since: datetime) -> pd.DataFrame:
     table)."""
     import duckdb
 
+    from ..stage import in_memory_duckdb
+
     files = log_files(folder)
     if not files:
         raise ProjectError(
@@ -71,9 +73,7 @@ def read_log(folder: Path, since: datetime) -> pd.DataFrame:
             "serve.log_sample_rate above 0, then run the monitor"
         )
     try:
-        # A connection of its own: DuckDB's module-level one is shared with whatever else
-        # runs in the process, and refuses new work while another caller's result is open.
-        with duckdb.connect() as connection:
+        with in_memory_duckdb() as connection:
             return connection.execute(
                 "select * from read_parquet(?, union_by_name = true) where logged_at >= ?",
                 [[str(p) for p in files], since],

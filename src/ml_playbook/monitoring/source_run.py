@@ -40,11 +40,12 @@ def read_facts(
     import duckdb
 
     from ..governance.tables import identifier, relation_sql
+    from ..stage import in_memory_duckdb
 
     setting = f"data_checks.sources.{name}.time_column"
     relation, quoted = relation_sql(path), identifier(column)
     try:
-        with duckdb.connect() as connection:
+        with in_memory_duckdb() as connection:
             described = connection.execute(f"describe select * from {relation}").fetchall()
             types = {row[0]: row[1] for row in described}  # column name -> its type
             if column not in types:

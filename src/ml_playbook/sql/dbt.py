@@ -200,9 +200,9 @@ def masked(sql: str) -> str:
 
 def row_count(path: Path) -> int:
     """Rows of a Parquet file, from its footer."""
-    import duckdb
+    from ..stage import in_memory_duckdb
 
-    with duckdb.connect() as connection:
+    with in_memory_duckdb() as connection:
         return connection.execute(f"select count(*) from {relation_sql(path)}").fetchone()[0]
 
 
