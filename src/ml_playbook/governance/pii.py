@@ -31,9 +31,10 @@ How a value is found:
 Speed: one look at a line (a digit? three in a row? `@`, `.`, `:`?) picks the kinds worth
 searching, and a line with no digit and no `@` is skipped at once; patterns refuse a
 candidate that runs on into a letter or digit; the phone pattern begins with a lookahead for
-its first character, so `re` tries its costlier lookbehinds only there; keywords are found
-with one backwards search; the costly library checks (libphonenumber, python-stdnum) run
-last, on values that passed every cheap test, and are cached by value.
+its first character, so `re` tries its costlier lookbehinds only there, and a phone
+candidate's parentheses bound its cuts before any is read (`(02)(02)…` is refused at once);
+keywords are found with one backwards search; the costly library checks (libphonenumber,
+python-stdnum) run last, on values that passed every cheap test, and are cached by value.
 """
 
 import ipaddress
