@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import tomllib
+from pathlib import Path
 
 import pytest
 import yaml
@@ -207,7 +208,9 @@ def commit_all(project) -> None:
 NEEDS_THE_INDEX = "network was disabled"
 
 
-def make_template_source(released, url: str, attempt) -> tuple[object, subprocess.CompletedProcess]:
+def make_template_source(
+    released: Path, url: str, attempt: Path
+) -> tuple[Path, subprocess.CompletedProcess]:
     """`make template-source URL=…` in a committed copy of `released`. Offline first: what is
     tested is where the pins and the lock point, not resolving, and from uv's cache `uvx` and
     `uv lock` answer in a second or two instead of ~15 s of index requests; where the cache
