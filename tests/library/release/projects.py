@@ -16,7 +16,13 @@ from ml_playbook.cli.common import Apps
 from ml_playbook.evaluation.baseline import fit_baseline
 from ml_playbook.evaluation.sets import logged_metrics, metrics_document, score_sets
 from ml_playbook.modeling.metrics import CLASSIFICATION
-from ml_playbook.project.paths import EVALUATION_SET, MODEL, TRAINING_SET
+from ml_playbook.project.paths import (
+    EVALUATION_SET,
+    MLFLOW_ARTIFACTS,
+    MLFLOW_STORE,
+    MODEL,
+    TRAINING_SET,
+)
 from ml_playbook.registry import Candidate
 from ml_playbook.registry.memory import MemoryRegistry
 from ml_playbook.release.gate import flat_params
@@ -73,6 +79,8 @@ def candidate(project, model, **metrics) -> Candidate:
 # release tests register the same trained and weak models on copies of the same project dozens
 # of times, and fitting the baseline and scoring every set costs a few tenths of a second.
 _RECORDED: dict[tuple[str, str, str], dict[str, float]] = {}
+# A local MLflow store changes with every registration and decides nothing measured.
+REGISTRY_FILES = {MLFLOW_STORE.as_posix(), MLFLOW_ARTIFACTS.as_posix()}
 
 
 def recorded_metrics(project, model) -> dict[str, float]:
@@ -81,15 +89,16 @@ def recorded_metrics(project, model) -> dict[str, float]:
     extensions add are computed afresh for any but the factory's)."""
     if project.spec.extensions is not EXTENSIONS:
         return _measure(project, model)
-    data = hashlib.md5()
-    for path in sorted((project.root / "data").rglob("*")):
-        if path.is_file():
-            data.update(path.relative_to(project.root).as_posix().encode())
-            data.update(path.read_bytes())
+    files = hashlib.md5()  # what the project holds (its sets, wherever params.yaml puts them)
+    for path in sorted(project.root.rglob("*")):
+        relative = path.relative_to(project.root)
+        if path.is_file() and relative.parts[0] not in REGISTRY_FILES:
+            files.update(relative.as_posix().encode())
+            files.update(path.read_bytes())
     key = (
         hashlib.md5(pickle.dumps(model)).hexdigest(),
         project.params.model_dump_json(),
-        data.hexdigest(),
+        files.hexdigest(),
     )
     if key not in _RECORDED:
         _RECORDED[key] = _measure(project, model)
