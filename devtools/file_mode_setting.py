@@ -11,7 +11,6 @@ Where it is `false` copier's own method runs as before, so the index is fixed ex
 copier fixes it. Only the tests use this; copier in its own process asks every time.
 """
 
-from contextlib import contextmanager
 from pathlib import Path
 
 from copier._main import Worker
@@ -53,14 +52,3 @@ def read_file_mode_once() -> None:
         Worker._sync_git_index_executable_bit = reading_file_mode_once(
             Worker._sync_git_index_executable_bit
         )
-
-
-@contextmanager
-def file_mode_read_once():
-    """read_file_mode_once() for the duration of a `with` block (a test module's fixture)."""
-    original = Worker._sync_git_index_executable_bit
-    read_file_mode_once()
-    try:
-        yield
-    finally:
-        Worker._sync_git_index_executable_bit = original

@@ -12,6 +12,7 @@ import pytest
 from copier import run_copy
 
 from devtools.answers import plain_template
+from devtools.file_mode_setting import read_file_mode_once
 from devtools.jinja_cache import share_compiled_templates
 from devtools.template_clone import GIT_IDENTITY, make_tagged_clone, release_tag
 
@@ -27,6 +28,8 @@ sys.dont_write_bytecode = False
 # Every copy, update and check in this process compiles the template's Jinja once, not once a
 # Worker: half of each render's time. Copier in its own process (the README's command) does not.
 share_compiled_templates()
+# Copier asks git for core.fileMode once a file it writes (~780 processes an update): once a render.
+read_file_mode_once()
 
 
 @pytest.fixture(scope="session", autouse=True)

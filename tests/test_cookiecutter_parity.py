@@ -24,7 +24,6 @@ from typer.testing import CliRunner as TyperRunner
 
 from devtools import cookiecutter_json
 from devtools.copier_questions import load_copier_config
-from devtools.file_mode_setting import file_mode_read_once
 from devtools.release_history import change_practices
 from devtools.template_clone import commit_and_tag
 from devtools.update_scenarios import commit_all, git, pins
@@ -45,12 +44,6 @@ ANSWER_SETS = {
         "role_data_engineer": "park@acme.example",
     },
 }
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _file_mode_read_once():
-    with file_mode_read_once():
-        yield
 
 
 @pytest.fixture

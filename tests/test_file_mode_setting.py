@@ -7,7 +7,7 @@ import pytest
 from copier import run_copy
 
 from devtools import file_mode_setting
-from devtools.file_mode_setting import file_mode_read_once
+from devtools.file_mode_setting import read_file_mode_once
 
 
 def git(repo, *args) -> str:
@@ -48,8 +48,8 @@ def test_the_setting_is_read_once_for_all_the_files_of_a_render(template, tmp_pa
         file_mode_setting, "_file_mode_setting", lambda folder: reads.append(folder) or read(folder)
     )
 
-    with file_mode_read_once():
-        run_copy(str(template), tmp_path / "out", quiet=True, defaults=True)
+    read_file_mode_once()  # as tests/conftest.py does for the session
+    run_copy(str(template), tmp_path / "out", quiet=True, defaults=True)
 
     assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
         "a.txt",
@@ -64,18 +64,18 @@ def test_where_git_ignores_modes_the_executable_bit_still_reaches_the_index(
 ):
     assert git(project_ignoring_modes, "ls-files", "--stage", "run.sh").startswith("100644")
 
-    with file_mode_read_once():
-        run_copy(str(template), project_ignoring_modes, quiet=True, defaults=True, overwrite=True)
+    read_file_mode_once()
+    run_copy(str(template), project_ignoring_modes, quiet=True, defaults=True, overwrite=True)
 
     assert git(project_ignoring_modes, "ls-files", "--stage", "run.sh").startswith("100755")
 
 
-def test_copier_is_left_as_it_was_after_the_block():
+def test_copier_is_wrapped_once_however_often_it_is_asked():
     from copier._main import Worker
 
-    before = Worker._sync_git_index_executable_bit
+    read_file_mode_once()
+    wrapped = Worker._sync_git_index_executable_bit
+    read_file_mode_once()
 
-    with file_mode_read_once():
-        assert Worker._sync_git_index_executable_bit is not before
-
-    assert Worker._sync_git_index_executable_bit is before
+    assert Worker._sync_git_index_executable_bit is wrapped
+    assert wrapped.reads_file_mode_once

@@ -9,7 +9,6 @@ import shutil
 import pytest
 from copier import run_update
 
-from devtools.file_mode_setting import file_mode_read_once
 from devtools.previous_release import PREVIOUS_TAG, make_previous_then_current
 from devtools.template_clone import release_tag
 from devtools.update_scenarios import commit_all, start_project
@@ -26,12 +25,6 @@ MACHINERY = [
 ]
 # The team's change, as its pre-commit hooks leave it (formatted).
 TEAM_LINE = '\n\ndef retries() -> int:\n    """Our team\'s change: retry twice."""\n    return 2\n'
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _file_mode_read_once():
-    with file_mode_read_once():
-        yield
 
 
 @pytest.fixture(scope="module")

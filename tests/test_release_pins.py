@@ -12,7 +12,6 @@ import yaml
 from copier import run_copy, run_update
 
 from devtools.answers import asked
-from devtools.file_mode_setting import file_mode_read_once
 from devtools.project_lock import LOCK_TEMPLATE
 from devtools.template_clone import (
     GIT_IDENTITY,
@@ -22,12 +21,6 @@ from devtools.template_clone import (
 )
 
 pytestmark = pytest.mark.render
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _file_mode_read_once():
-    with file_mode_read_once():
-        yield
 
 
 def pins(project) -> tuple[str, str, str]:

@@ -15,7 +15,6 @@ from copier.errors import UnsafeTemplateError, UserMessageError
 
 from devtools import question_rule
 from devtools import release_history as releases
-from devtools.file_mode_setting import file_mode_read_once
 from devtools.question_rule import changes_beyond_the_version, check_update
 from devtools.release_history import build_release_history
 from devtools.template_clone import commit_and_tag
@@ -33,12 +32,6 @@ from devtools.update_scenarios import (
 from ml_playbook.hooks import check_update_leftovers
 
 pytestmark = pytest.mark.render
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _file_mode_read_once():
-    with file_mode_read_once():
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from devtools.file_mode_setting import file_mode_read_once
 from devtools.release_history import change_practices
 from devtools.template_clone import commit_and_tag, make_tagged_clone
 from devtools.update_scenarios import (
@@ -30,12 +29,6 @@ from devtools.update_scenarios import (
 pytestmark = pytest.mark.render
 
 BRANCH = "template-update"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _file_mode_read_once():
-    with file_mode_read_once():
-        yield
 
 
 @pytest.fixture(scope="module")
