@@ -4,6 +4,8 @@ rules and reports and alerts on them alike; what it cannot read is one line sayi
 Each rule is ok, fired or not judged (with why) in the output, summary.json and the report;
 only a fired rule fails the monitor and alerts; with no request log yet, nothing is judged."""
 
+import hashlib
+import io
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -42,10 +44,23 @@ def an_hour_ago() -> datetime:
     return datetime.now(UTC) - timedelta(hours=1)
 
 
+_MODELS: dict[str, object] = {}  # md5 of a model file -> the model it holds
+
+
+def model_of(project):
+    """The project's model, loaded once a process for each model file (read only: every
+    project here holds a copy of one of the session's two)."""
+    data = (project.root / MODEL).read_bytes()
+    digest = hashlib.md5(data).hexdigest()
+    if digest not in _MODELS:
+        _MODELS[digest] = joblib.load(io.BytesIO(data))
+    return _MODELS[digest]
+
+
 def log_requests(project, at: datetime, version: str = "1", rows: int = 300, shift: float = 0.0):
     """`rows` requests `version` answered (training rows, their scores plus `shift`) and one it
     refused, logged at `at` as the service writes them."""
-    model = joblib.load(project.root / MODEL)
+    model = model_of(project)
     features = project.params.train.features
     served = pd.read_parquet(project.root / TRAINING_SET)[features].sample(rows, random_state=1)
     records = served.assign(
@@ -70,7 +85,7 @@ def watched(trained, root, checks=(), log=True, **monitor):
     project = copy_project(
         trained, root, registry, Extensions(monitor_checks=checks), monitor={**CALM, **monitor}
     )
-    registry.register("tiny-model", Candidate(joblib.load(root / MODEL), "run"))
+    registry.register("tiny-model", Candidate(model_of(project), "run"))
     registry.set_alias("tiny-model", CHAMPION, "1")
     if log:
         log_requests(project, an_hour_ago())
