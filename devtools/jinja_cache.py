@@ -35,7 +35,11 @@ def _configuration(environment: Environment) -> tuple:
         environment.newline_sequence,
         environment.keep_trailing_newline,
         environment.optimized,
-        environment.autoescape if isinstance(environment.autoescape, bool) else id,
+        environment.is_async,
+        # a function deciding per template is baked into the code: the same function, the same code
+        environment.autoescape
+        if isinstance(environment.autoescape, bool)
+        else id(environment.autoescape),
         environment.finalize is not None,
         tuple(sorted(environment.extensions)),
     )

@@ -221,16 +221,22 @@ def test_a_fresh_clone_pulls_from_a_dvc_remote_and_reproduces_the_metrics(
         cwd=project,
     )
 
+    # The clone runs on the project's environment: installing one from the same lock is what
+    # the README commands above proved; a second would only compile the stack's bytecode again.
+    environment = f"UV_PROJECT_ENVIRONMENT='{project / '.venv'}'"
     run_commands(
         [
-            "uv sync --quiet",
-            "uv run dvc pull --quiet",
-            "uv run dvc repro --force --single-item evaluate",
+            f"{environment} uv run --no-sync dvc pull --quiet",
+            f"{environment} uv run --no-sync dvc repro --force --single-item evaluate",
         ],
         cwd=clone,
     )
 
-    status = output_of(["uv", "run", "dvc", "status", "evaluate"], clone)
+    status = output_of(
+        ["env", f"UV_PROJECT_ENVIRONMENT={project / '.venv'}", "uv", "run", "--no-sync", "dvc"]
+        + ["status", "evaluate"],
+        clone,
+    )
     assert "up to date" in status, status
     assert json.loads((clone / "reports/metrics.json").read_text()) == json.loads(
         (project / "reports/metrics.json").read_text()

@@ -167,9 +167,15 @@ def phone_numbers(draw) -> str:
     )
     example_number = phonenumbers.example_number_for_type(region, kind)
     national = str(example_number.national_number)
-    # A tail of one digit repeated can make every digit after the area code alike
-    # (201-555-5555), which the detector reads as a placeholder on purpose: not drawn.
-    tail = draw(st.text("0123456789", min_size=4, max_size=4).filter(lambda t: len(set(t)) > 1))
+    # A tail that repeats the three digits before it can make every digit after the area code
+    # alike (201-555-5555), which the detector reads as a placeholder on purpose: not drawn.
+    # Any other tail is, one digit repeated too (07400 120000).
+    before_tail = national[-7:-4]
+    tail = draw(
+        st.text("0123456789", min_size=4, max_size=4).filter(
+            lambda t: len(set(before_tail + t)) > 1
+        )
+    )
     number = phonenumbers.parse(f"+{example_number.country_code}{national[:-4]}{tail}")
     if not phonenumbers.is_valid_number(number):
         number = example_number
@@ -334,9 +340,15 @@ def phone_numbers_in(draw, region: str) -> str:
         region, draw(st.sampled_from([phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE]))
     )  # fmt: skip
     national = str(example_number.national_number)
-    # A tail of one digit repeated can make every digit after the area code alike
-    # (201-555-5555), which the detector reads as a placeholder on purpose: not drawn.
-    tail = draw(st.text("0123456789", min_size=4, max_size=4).filter(lambda t: len(set(t)) > 1))
+    # A tail that repeats the three digits before it can make every digit after the area code
+    # alike (201-555-5555), which the detector reads as a placeholder on purpose: not drawn.
+    # Any other tail is, one digit repeated too (07400 120000).
+    before_tail = national[-7:-4]
+    tail = draw(
+        st.text("0123456789", min_size=4, max_size=4).filter(
+            lambda t: len(set(before_tail + t)) > 1
+        )
+    )
     number = phonenumbers.parse(f"+{example_number.country_code}{national[:-4]}{tail}")
     if not phonenumbers.is_valid_number(number):
         number = example_number
