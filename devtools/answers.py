@@ -3,22 +3,18 @@ copier.yml from a plain folder (no git clone), renders each question's default a
 validator and its choices, in tens of milliseconds instead of the second a refused copy takes.
 Tests of the questions use this; a few real refused copies stay as the end-to-end proof."""
 
-import shutil
 import tempfile
 from pathlib import Path
 
 from copier._main import Worker
 
 from devtools.jinja_cache import share_compiled_templates
-from devtools.template_clone import TEMPLATE_ROOT, working_tree_files
+from devtools.template_clone import TEMPLATE_ROOT, copy_working_tree
 
 
 def plain_template(dest: Path, source: Path = TEMPLATE_ROOT) -> Path:
     """The template's working tree copied to `dest`, without .git: copier reads it in place."""
-    for name in working_tree_files(source):
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / name, target)
+    copy_working_tree(dest, source)
     return dest
 
 

@@ -17,9 +17,9 @@ from devtools.template_clone import (
     TEMPLATE_ROOT,
     _git,
     commit_and_tag,
+    copy_working_tree,
     is_render_input,
     release_tag,
-    working_tree_files,
 )
 
 PREVIOUS_TAG = "v0.1.0"
@@ -67,10 +67,6 @@ def make_previous_then_current(
     for path in dest.iterdir():
         if path.name != ".git":
             shutil.rmtree(path) if path.is_dir() else path.unlink()
-    names = working_tree_files(source)
-    for name in filter(is_render_input, names) if render_only else names:
-        target = dest / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source / name, target)
+    copy_working_tree(dest, source, render_only)
     commit_and_tag(dest, release_tag(), "The current release")
     return dest

@@ -12,7 +12,6 @@ project will receive, to compare with the CHANGELOG.
 """
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -26,9 +25,9 @@ from jinja2 import TemplateError
 from devtools.template_clone import (
     TEMPLATE_ROOT,
     commit_and_tag,
+    copy_working_tree,
     make_tagged_clone,
     release_tag,
-    working_tree_files,
 )
 from devtools.update_scenarios import git, start_project, update
 
@@ -83,10 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         old, new = "v0.0.0", release_tag()
         repo = make_tagged_clone(work / "template", tag=old, source=source)
         git(repo, "rm", "--quiet", "-r", ".")
-        for name in working_tree_files():
-            target = repo / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(TEMPLATE_ROOT / name, target)
+        copy_working_tree(repo)
         commit_and_tag(repo, new, "The working tree")
         try:
             changes = check_update(f"git+{repo.as_uri()}", old, new, work)

@@ -55,18 +55,23 @@ def working_tree_files(root: Path = TEMPLATE_ROOT) -> list[str]:
     return sorted(name for name in out.split("\0") if name and (root / name).is_file())
 
 
-def make_tagged_clone(
-    dest: Path, tag: str | None = None, source: Path = TEMPLATE_ROOT, render_only: bool = False
-) -> Path:
-    """Copy `source`'s working tree into `dest`, commit it and tag it `tag` (default:
-    release_tag()). `render_only`: only what copier reads (RENDER_INPUTS), for tests that render
-    and update but neither install the library nor use cookiecutter."""
+def copy_working_tree(dest: Path, source: Path = TEMPLATE_ROOT, render_only: bool = False) -> None:
+    """`source`'s working tree (or only what copier reads: `render_only`) copied into `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     names = working_tree_files(source)
     for name in filter(is_render_input, names) if render_only else names:
         target = dest / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / name, target)
+
+
+def make_tagged_clone(
+    dest: Path, tag: str | None = None, source: Path = TEMPLATE_ROOT, render_only: bool = False
+) -> Path:
+    """Copy `source`'s working tree into `dest`, commit it and tag it `tag` (default:
+    release_tag()). `render_only`: only what copier reads (RENDER_INPUTS), for tests that render
+    and update but neither install the library nor use cookiecutter."""
+    copy_working_tree(dest, source, render_only)
     _git("init", "--quiet", "--initial-branch=main", cwd=dest)
     commit_and_tag(dest, tag or release_tag(), "Template release")
     return dest
