@@ -16,7 +16,7 @@ from devtools.file_mode_setting import read_file_mode_once
 from devtools.jinja_cache import share_compiled_templates
 from devtools.template_clone import GIT_IDENTITY, make_tagged_clone, release_tag
 
-pytest_plugins = ["devtools.pyramid"]
+pytest_plugins = ["devtools.pyramid", "devtools.collector", "devtools.old_runs"]
 
 # Cache bytecode, as on a user's machine, in this process, the workers and every process they
 # start: where PYTHONDONTWRITEBYTECODE is set (as on this kind of machine), each worker, each
