@@ -3,6 +3,8 @@ one layer (`unit` unless its module says otherwise), the files of the slowest la
 first on the workers, and the summary says where the time went, by layer and by file.
 
 `uv run pytest -m unit` is the fast layer alone; the layers are pyproject.toml's markers.
+Files whose tests share a costly warm-up (dbt's first parse, MLflow's first store) are one
+unit of work (SHARED_WARM_UP): they run on one worker, and the warm-up happens once, not on each.
 """
 
 from collections import defaultdict
@@ -40,6 +42,34 @@ def pytest_collection_modifyitems(config, items):
         rank = LAYERS.index(layers_of(item)[0])
         heaviest[item.fspath] = min(heaviest.get(item.fspath, rank), rank)
     items.sort(key=lambda item: heaviest[item.fspath])
+
+
+# Files whose tests pay the same warm-up, by the name of what they share: each group runs on one
+# worker, so the warm-up happens once a run instead of once on each worker.
+SHARED_WARM_UP = {
+    # dbt's first import and parse of a project, ~3 s
+    "tests/library/sql/test_sql_build.py": "dbt",
+    "tests/library/sql/test_sql_cli.py": "dbt",
+    "tests/library/sql/test_sql_compile.py": "dbt",
+    # MLflow's first import and store, ~3 s
+    "tests/library/test_registry.py": "mlflow",
+    "tests/library/release/test_release_mlflow.py": "mlflow",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist=loadfile`, except that the files of one SHARED_WARM_UP group are one unit:
+    each file (or group) runs on one worker, its module fixtures made once."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrGroupScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return SHARED_WARM_UP.get(path, path)
+
+    return FileOrGroupScheduling(config, log)
 
 
 def pytest_report_header(config):

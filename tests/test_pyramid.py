@@ -69,3 +69,30 @@ def test_both_layers():
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "is in the layers e2e, render: keep one" in result.stderr.str()
+
+
+def test_the_files_sharing_a_warm_up_share_a_worker_and_other_files_are_spread_one_by_one(
+    pytester,
+):
+    # given the suite's distribution (one file at a time) on two workers
+    config = pytester.parseconfigure(
+        "--tx", "2*popen", "--dist", "loadfile", "-p", "devtools.pyramid"
+    )
+
+    # when pytest-xdist asks for its scheduler
+    scheduler = config.hook.pytest_xdist_make_scheduler(config=config, log=None)
+
+    # then the files that pay dbt's warm-up are one unit of work, any other file is its own
+    scope = scheduler._split_scope
+    build, cli = (f"tests/library/sql/test_sql_{name}.py::test_x[a]" for name in ("build", "cli"))
+    assert scope(build) == scope(cli) == "dbt"
+    assert scope("tests/library/test_registry.py::test_y") == "mlflow"
+    assert scope("tests/test_three.py::test_z[a::b]") == scope("tests/test_three.py::test_w")
+    assert scope("tests/test_three.py::test_w") == "tests/test_three.py"
+
+
+def test_every_file_sharing_a_warm_up_exists():
+    from devtools.pyramid import SHARED_WARM_UP
+    from devtools.template_clone import TEMPLATE_ROOT
+
+    assert [path for path in SHARED_WARM_UP if not (TEMPLATE_ROOT / path).is_file()] == []
