@@ -51,6 +51,7 @@ SHARED_WARM_UP = {
     "tests/library/sql/test_sql_build.py": "dbt",
     "tests/library/sql/test_sql_cli.py": "dbt",
     "tests/library/sql/test_sql_compile.py": "dbt",
+    "tests/library/sql/test_sql_profiles.py": "dbt",
     # MLflow's first import and store, ~3 s
     "tests/library/test_registry.py": "mlflow",
     "tests/library/release/test_release_mlflow.py": "mlflow",

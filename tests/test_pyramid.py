@@ -1,6 +1,8 @@
 """The test pyramid plugin (devtools/pyramid.py), on small suites run in this process: every
 test in one layer, the slow layers' files first, and the summary of where the time went."""
 
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -91,8 +93,20 @@ def test_the_files_sharing_a_warm_up_share_a_worker_and_other_files_are_spread_o
     assert scope("tests/test_three.py::test_w") == "tests/test_three.py"
 
 
-def test_every_file_sharing_a_warm_up_exists():
+# The session fixtures behind each warm-up (tests/library/**/conftest.py)
+WARM_UP_FIXTURES = {"dbt": "built_sql_project", "mlflow": "new_mlflow_store"}
+
+
+def test_every_test_file_using_a_warm_up_is_in_its_group_and_every_listed_file_exists():
     from devtools.pyramid import SHARED_WARM_UP
     from devtools.template_clone import TEMPLATE_ROOT
 
+    users = {
+        path.relative_to(TEMPLATE_ROOT).as_posix(): group
+        for path in (TEMPLATE_ROOT / "tests").rglob("test_*.py")
+        for group, fixture in WARM_UP_FIXTURES.items()
+        if fixture in path.read_text(encoding="utf-8") and path != Path(__file__)
+    }
+
+    assert {path: SHARED_WARM_UP.get(path) for path in users} == users
     assert [path for path in SHARED_WARM_UP if not (TEMPLATE_ROOT / path).is_file()] == []
