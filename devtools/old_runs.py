@@ -12,6 +12,7 @@ without a `.lock` (a session still running holds one). A deletion cut short (the
 is finished by the next run.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -43,13 +44,18 @@ def older_runs(root: Path, keep: int) -> list[Path]:
     ]
 
 
-def move_aside(paths: list[Path], trash: Path) -> None:
+def move_aside(paths: list[Path], trash: Path) -> bool:
+    """Move `paths` into `trash`; False (nothing moved: pytest deletes them itself) when the
+    trash is not a folder of this user's, as pytest refuses a root that is not its user's."""
     trash.mkdir(mode=0o700, exist_ok=True)
+    if trash.is_symlink() or not trash.is_dir() or trash.stat().st_uid != os.getuid():
+        return False
     for path in paths:
         try:
             path.rename(trash / uuid.uuid4().hex)
         except OSError:
             continue  # another session moved or deleted it first: pytest's own rule applies
+    return True
 
 
 def delete_detached(trash: Path) -> None:
@@ -74,6 +80,5 @@ def pytest_sessionfinish(session):
         return  # no folder made this run, or pytest deletes this run's own folders itself
     root = factory._basetemp.parent
     trash = trash_of(root)
-    move_aside(older_runs(root, int(config.getini("tmp_path_retention_count"))), trash)
-    if trash.is_dir():
+    if move_aside(older_runs(root, int(config.getini("tmp_path_retention_count"))), trash):
         delete_detached(trash)

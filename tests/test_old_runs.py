@@ -68,11 +68,24 @@ def test_moved_folders_leave_at_once_and_are_deleted_by_a_process_of_their_own(t
     root.mkdir()
     older = [numbered(root, 1), numbered(root, 2)]
 
-    move_aside(older, trash_of(root))
+    assert move_aside(older, trash_of(root)) is True
     delete_detached(trash_of(root))
 
     assert not any(path.exists() for path in older)
     assert gone(trash_of(root))
+
+
+def test_a_trash_that_is_a_link_elsewhere_is_not_used(tmp_path):
+    # given a trash path someone made a link to a folder of theirs
+    root, elsewhere = tmp_path / "pytest-of-someone", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    trash_of(root).symlink_to(elsewhere)
+    older = [numbered(root, 1)]
+
+    # when the older runs are moved aside, then nothing moves (pytest deletes them itself)
+    assert move_aside(older, trash_of(root)) is False
+    assert older[0].exists() and list(elsewhere.iterdir()) == []
 
 
 def test_a_run_returns_with_its_predecessors_folders_moved_aside_and_then_deleted(tmp_path):
