@@ -26,6 +26,7 @@ def pytest_collection_modifyitems(config, items):
     a `unit` test that renders; start the slowest files first (pytest-xdist hands out files in
     this order: `--no-loadscope-reorder`)."""
     problems = []
+    heaviest: dict[str, int] = {}  # file -> the rank of its slowest layer
     for item in items:
         layers = layers_of(item)
         if not layers:
@@ -35,12 +36,10 @@ def pytest_collection_modifyitems(config, items):
             problems.append(f"{item.nodeid} is in the layers {', '.join(layers)}: keep one")
         elif layers == ["unit"] and RENDERS & set(item.fixturenames):
             problems.append(f"{item.nodeid} renders the template: mark it `render`")
+        rank = LAYERS.index(layers[0])
+        heaviest[item.fspath] = min(heaviest.get(item.fspath, rank), rank)
     if problems:
         raise pytest.UsageError("\n".join(problems))
-    heaviest: dict[str, int] = {}
-    for item in items:
-        rank = LAYERS.index(layers_of(item)[0])
-        heaviest[item.fspath] = min(heaviest.get(item.fspath, rank), rank)
     items.sort(key=lambda item: heaviest[item.fspath])
 
 
