@@ -14,6 +14,7 @@ from copier import run_copy
 from devtools.answers import plain_template
 from devtools.file_mode_setting import read_file_mode_once
 from devtools.jinja_cache import share_compiled_templates
+from devtools.lent_bytecode import compile_stack_once, lend_bytecode
 from devtools.template_clone import GIT_IDENTITY, make_tagged_clone, release_tag
 
 pytest_plugins = ["devtools.pyramid", "devtools.collector", "devtools.old_runs"]
@@ -100,3 +101,19 @@ def render(template_repo, tmp_path_factory):
         return shutil.copytree(rendered[key], destination, symlinks=True)
 
     return _render
+
+
+@pytest.fixture(scope="session")
+def bytecode_for(tmp_path_factory):
+    """`bytecode_for(environment)`: the variables that lend this environment's bytecode to a
+    project's virtual environment (devtools/lent_bytecode.py), for tests that install a
+    project and run its commands. The stack is compiled once a run, when first lent."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    prefix = tmp_path_factory.mktemp("bytecode")
+
+    def lend(environment: Path) -> dict[str, str]:
+        compile_stack_once(shared)
+        return lend_bytecode(environment, prefix)
+
+    return lend

@@ -36,17 +36,20 @@ NOISE = (
 
 
 @pytest.fixture(scope="module")
-def project_after_readme(template_repo, monkeypatch_module) -> Path:
+def project_after_readme(template_repo, monkeypatch_module, bytecode_for) -> Path:
     """A project generated as a new user would (the template README's command, run literally in
     a clone of the template), in which its README's commands (pipeline, tests) have been run.
 
     No remote git host is reachable (git may only use local files), so the project must
-    install and run from that clone alone.
+    install and run from that clone alone. Its Python reads the bytecode this environment
+    compiled (devtools/lent_bytecode.py): a cache, which changes how long, not what runs.
     """
     monkeypatch_module.setenv("GIT_ALLOW_PROTOCOL", "file")
+    project = template_repo.parent / "my-model"
+    for name, value in bytecode_for(project / ".venv").items():
+        monkeypatch_module.setenv(name, value)
     generate, _ = readme_commands(TEMPLATE_ROOT / "README.md")
     run_commands([generate], cwd=template_repo)
-    project = template_repo.parent / "my-model"
     commands = readme_commands(project / "README.md")
     assert commands == ["make pipeline", "make test"]
     PRINTED.update(run_commands(commands, cwd=project))

@@ -42,7 +42,7 @@ TEAM_CHANGE = (
 
 
 @pytest.fixture(scope="module")
-def updated(tmp_path_factory) -> Path:
+def updated(tmp_path_factory, bytecode_for) -> Path:
     """The team's project, updated, set up and tested as its README says."""
     scratch = tmp_path_factory.mktemp("update-e2e")
     repo = make_previous_then_current(scratch / "releases" / "ml-playbook")
@@ -54,6 +54,8 @@ def updated(tmp_path_factory) -> Path:
     update(project, release_tag(), trust=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GIT_ALLOW_PROTOCOL", "file")  # the clone of the template, nothing remote
+        for name, value in bytecode_for(project / ".venv").items():
+            patch.setenv(name, value)
         run_commands(["make setup", "make test"], cwd=project)
     return project
 
