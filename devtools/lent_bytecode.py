@@ -1,13 +1,13 @@
 """This environment's bytecode, lent to a generated project's environment for end-to-end tests.
 
 `uv sync` links a project's packages from uv's cache (its default where both are on one file
-system), as it linked this environment's: the same files, with the same time and size. Python accepts a .pyc whose header matches
-its source's time and size, so what this environment compiled is valid there too. A test that
-runs a project's commands points PYTHONPYCACHEPREFIX at a tree holding that bytecode under the
-project's paths, and the project's first processes do not compile pandas, scikit-learn, dbt and
-MLflow again (~16 s of a first `make pipeline`, ~5 s of a first `make setup` and `make test`). A file
-that differs (another version) fails the check and is compiled as usual: a cache cannot change
-what runs.
+system), as it linked this environment's: the same files, with the same time and size. Python
+accepts a .pyc whose header matches its source's time and size, so what this environment
+compiled is valid there too. A test that runs a project's commands points PYTHONPYCACHEPREFIX at
+a tree holding that bytecode under the project's paths, and the project's first processes do not
+compile pandas, scikit-learn, dbt and MLflow again (~16 s of a first `make pipeline`, ~5 s of a
+first `make setup` and `make test`). A file that differs (another version) fails the check and
+is compiled as usual: a cache cannot change what runs.
 """
 
 import fcntl
