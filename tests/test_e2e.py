@@ -19,7 +19,7 @@ import yaml
 
 from devtools.rendered import output_of, readme_commands, run_commands
 from devtools.servers import free_port
-from devtools.template_clone import TEMPLATE_ROOT
+from devtools.template_clone import TEMPLATE_ROOT, make_tagged_clone
 
 pytestmark = pytest.mark.e2e
 PRINTED: dict[str, str] = {}  # what each README command printed, filled by the fixture
@@ -36,7 +36,14 @@ NOISE = (
 
 
 @pytest.fixture(scope="module")
-def project_after_readme(template_repo, monkeypatch_module, bytecode_for) -> Path:
+def readme_clone(install_folder) -> Path:
+    """The clone of the template a new user has, committed and tagged as this release, in a
+    folder where the project it generates installs as on a user's machine (conftest.py)."""
+    return make_tagged_clone(install_folder("e2e") / "ml-playbook")
+
+
+@pytest.fixture(scope="module")
+def project_after_readme(readme_clone, monkeypatch_module, bytecode_for) -> Path:
     """A project generated as a new user would (the template README's command, run literally in
     a clone of the template), in which its README's commands (pipeline, tests) have been run.
 
@@ -45,11 +52,11 @@ def project_after_readme(template_repo, monkeypatch_module, bytecode_for) -> Pat
     compiled (devtools/lent_bytecode.py): a cache, which changes how long, not what runs.
     """
     monkeypatch_module.setenv("GIT_ALLOW_PROTOCOL", "file")
-    project = template_repo.parent / "my-model"
+    project = readme_clone.parent / "my-model"
     for name, value in bytecode_for(project / ".venv").items():
         monkeypatch_module.setenv(name, value)
     generate, _ = readme_commands(TEMPLATE_ROOT / "README.md")
-    run_commands([generate], cwd=template_repo)
+    run_commands([generate], cwd=readme_clone)
     commands = readme_commands(project / "README.md")
     assert commands == ["make pipeline", "make test"]
     PRINTED.update(run_commands(commands, cwd=project))
@@ -128,11 +135,11 @@ def test_a_parameter_experiment_runs_with_dvc(project_after_readme):
     assert "0.05" in output_of(["uv", "run", "dvc", "exp", "show", "--json"], project)
 
 
-def test_a_project_copied_from_a_clone_is_pinned_to_that_clone(project_after_readme, template_repo):
+def test_a_project_copied_from_a_clone_is_pinned_to_that_clone(project_after_readme, readme_clone):
     project = project_after_readme
 
-    assert f'git = "{template_repo.as_uri()}"' in (project / "pyproject.toml").read_text()
-    assert f"repo: {template_repo.as_uri()}" in (project / ".pre-commit-config.yaml").read_text()
+    assert f'git = "{readme_clone.as_uri()}"' in (project / "pyproject.toml").read_text()
+    assert f"repo: {readme_clone.as_uri()}" in (project / ".pre-commit-config.yaml").read_text()
 
 
 NOTEBOOK_WITH_OUTPUT = json.dumps(

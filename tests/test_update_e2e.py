@@ -42,9 +42,9 @@ TEAM_CHANGE = (
 
 
 @pytest.fixture(scope="module")
-def updated(tmp_path_factory, bytecode_for) -> Path:
+def updated(install_folder, bytecode_for) -> Path:
     """The team's project, updated, set up and tested as its README says."""
-    scratch = tmp_path_factory.mktemp("update-e2e")
+    scratch = install_folder("update-e2e")
     repo = make_previous_then_current(scratch / "releases" / "ml-playbook")
     project = start_project(f"git+{repo.as_uri()}", PREVIOUS_TAG, scratch / "project", ANSWERS)
     app = project / CHANGED
