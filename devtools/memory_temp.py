@@ -3,8 +3,9 @@
 The suite creates hundreds of thousands of files: template checkouts (copier clones the
 template for every render), rendered projects and their copies, git repositories, servers'
 data folders. On this kind of machine creating a file on the disk costs ~0.6 ms of kernel
-time, and ~0.02 ms on /dev/shm (tmpfs): the render layer took 124 instead of 210 s of test
-time, its kernel time 21 instead of 85 s. So when TMPDIR is not set and /dev/shm has
+time, and ~0.02 ms on /dev/shm (tmpfs): the render layer alone took 127-141 instead of
+158-169 s of test time, its kernel time 21-24 instead of 53-68 s; a whole run's kernel time
+fell from ~118 to ~60 s. So when TMPDIR is not set and /dev/shm has
 MEMORY_ROOM free, the test process points TMPDIR there before any temporary folder is made;
 the workers, and every process they start, inherit it.
 
