@@ -5,9 +5,9 @@ template for every render), rendered projects and their copies, git repositories
 data folders. On this kind of machine creating a file on the disk costs ~0.6 ms of kernel
 time, and ~0.02 ms on /dev/shm (tmpfs): the render layer alone took 127-141 instead of
 158-169 s of test time, its kernel time 21-24 instead of 53-68 s; a whole run's kernel time
-fell from ~118 to ~60 s. So when TMPDIR is not set and /dev/shm has
-MEMORY_ROOM free, the test process points TMPDIR there before any temporary folder is made;
-the workers, and every process they start, inherit it.
+fell from ~118 to ~60 s. So when TMPDIR is not set and /dev/shm has MEMORY_ROOM free, the
+test process points TMPDIR there before any temporary folder is made; the workers, and every
+process they start, inherit it.
 
 The projects the end-to-end tests install stay on the disk (INSTALL_TEMP): uv links their
 packages from its cache, and a link cannot cross file systems — uv would copy ~1.7 GB a
@@ -43,12 +43,14 @@ def has_room(folder: Path, room: int = MEMORY_ROOM) -> bool:
 
 
 def use_memory_for_temp(
-    environ: MutableMapping[str, str] = os.environ, memory: Path = MEMORY
+    environ: MutableMapping[str, str] = os.environ,
+    memory: Path = MEMORY,
+    room: int = MEMORY_ROOM,
 ) -> Path | None:
     """Point TMPDIR (in `environ`, and this process's `tempfile`) at `memory` when the user
-    chose no folder and it has room; return it, or None when temporary files stay where they
+    chose no folder and it has `room`; return it, or None when temporary files stay where they
     were. The folder for installs (install_temp) is the one they were going to."""
-    if environ.get("TMPDIR") or not has_room(memory):
+    if environ.get("TMPDIR") or not has_room(memory, room):
         return None
     environ[INSTALL_TEMP] = tempfile.gettempdir()
     environ["TMPDIR"] = str(memory)

@@ -3,6 +3,7 @@ folder; the projects they install stay where temporary files were going."""
 
 import os
 import tempfile
+from pathlib import Path
 
 from devtools.memory_temp import INSTALL_TEMP, has_room, install_temp, use_memory_for_temp
 
@@ -13,7 +14,7 @@ def test_without_a_chosen_folder_temporary_files_go_to_memory_and_installs_stay(
     before = tempfile.gettempdir()
 
     # when the suite starts
-    chosen = use_memory_for_temp(environ, memory=tmp_path)
+    chosen = use_memory_for_temp(environ, memory=tmp_path, room=1)
 
     # then temporary files go there, and installs where temporary files were going
     assert chosen == tmp_path
@@ -24,19 +25,21 @@ def test_without_a_chosen_folder_temporary_files_go_to_memory_and_installs_stay(
 def test_a_folder_the_user_chose_is_kept_for_everything(tmp_path):
     environ = {"TMPDIR": str(tmp_path / "mine")}
 
-    assert use_memory_for_temp(environ, memory=tmp_path) is None
+    assert use_memory_for_temp(environ, memory=tmp_path, room=1) is None
 
     assert environ == {"TMPDIR": str(tmp_path / "mine")}
     assert INSTALL_TEMP not in environ
 
 
-def test_without_a_memory_file_system_nothing_changes(tmp_path):
+def test_without_a_memory_file_system_or_without_room_in_it_nothing_changes(tmp_path):
     environ: dict[str, str] = {}
+    free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
 
-    assert use_memory_for_temp(environ, memory=tmp_path / "absent") is None
+    assert use_memory_for_temp(environ, memory=tmp_path / "absent", room=1) is None
+    assert use_memory_for_temp(environ, memory=tmp_path, room=free * 2 + 2**30) is None
 
     assert environ == {}
-    assert install_temp(environ) == type(tmp_path)(tempfile.gettempdir())
+    assert install_temp(environ) == Path(tempfile.gettempdir())
 
 
 def test_room_means_a_folder_with_that_many_bytes_free(tmp_path):
