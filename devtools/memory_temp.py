@@ -1,8 +1,7 @@
 """Where the tests' temporary files go: a memory file system when this machine has one with room.
 
-The suite creates hundreds of thousands of files: template checkouts (copier clones the
-template for every render), rendered projects and their copies, git repositories, servers'
-data folders. On this kind of machine creating a file on the disk costs ~0.6 ms of kernel
+A run creates ~100,000 files: template checkouts (copier clones the template for every
+render), rendered projects and their copies, git repositories, servers' data folders. On this kind of machine creating a file on the disk costs ~0.6 ms of kernel
 time, and ~0.02 ms on /dev/shm (tmpfs): the render layer alone took 127-141 instead of
 158-169 s of test time, its kernel time 21-24 instead of 53-68 s; a whole run's kernel time
 fell from ~118 to ~60 s. So when TMPDIR is not set and /dev/shm has MEMORY_ROOM free, the
