@@ -1,12 +1,12 @@
 """Where the tests' temporary files go: a memory file system when this machine has one with room.
 
 A run creates ~100,000 files: template checkouts (copier clones the template for every
-render), rendered projects and their copies, git repositories, servers' data folders. On this kind of machine creating a file on the disk costs ~0.6 ms of kernel
-time, and ~0.02 ms on /dev/shm (tmpfs): the render layer alone took 127-141 instead of
-158-169 s of test time, its kernel time 21-24 instead of 53-68 s; a whole run's kernel time
-fell from ~118 to ~60 s. So when TMPDIR is not set and /dev/shm has MEMORY_ROOM free, the
-test process points TMPDIR there before any temporary folder is made; the workers, and every
-process they start, inherit it.
+render), rendered projects and their copies, git repositories, servers' data folders. On this
+kind of machine creating a file on the disk costs ~0.6 ms of kernel time, and ~0.02 ms on
+/dev/shm (tmpfs): the render layer alone took 127-141 instead of 158-169 s of test time, its
+kernel time 21-24 instead of 53-68 s; a whole run's kernel time fell from ~118 to ~60 s. So
+when TMPDIR is not set and /dev/shm has MEMORY_ROOM free, the test process points TMPDIR there
+before any temporary folder is made; the workers, and every process they start, inherit it.
 
 The projects the end-to-end tests install stay on the disk (INSTALL_TEMP): uv links their
 packages from its cache, and a link cannot cross file systems — uv would copy ~1.7 GB a
